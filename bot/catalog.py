@@ -1,0 +1,418 @@
+"""The drama catalog: data files in ``data/dramas/`` (TOML), validated into plain data classes.
+
+A file describes one drama. Validation is strict: an unknown key is an error (it is usually a
+typo), and every error names the file, the field and the problem. The format is documented in
+the README with a complete example; ``data/dramas/soundtrack-1.toml`` is the reference file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROLES = ("lead", "supporting", "cameo")
+MAX_FILE_BYTES = 1_000_000
+MAX_NAME = 100
+MAX_TITLE = 90  # leaves room for " (2022)" inside Discord's 100-character autocomplete names
+MAX_TEXT = 4000
+MAX_CAST = 500
+MAX_EPISODES = 500
+
+
+class CatalogError(Exception):
+    """A data file is invalid: names the file, the field and the problem."""
+
+    def __init__(self, source: str, field: str, problem: str) -> None:
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {problem}")
+        self.source = source
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    minutes: int
+    air_date: date | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CastMember:
+    actor: str
+    character: str
+    role: str = "supporting"
+    character_aliases: tuple[str, ...] = ()
+    actor_aliases: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPoint:
+    topic: str
+    text: str
+    spoiler_from_episode: int | None = None
+
+    @property
+    def is_spoiler(self) -> bool:
+        """A point that gives away anything after episode 1 is a spoiler."""
+        return self.spoiler_from_episode is not None and self.spoiler_from_episode > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    source: str
+    headline: str
+    summary: str
+    verdict: str
+    url: str | None = None
+    points: tuple[ReviewPoint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Drama:
+    slug: str
+    title: str
+    year: int
+    episode_count: int
+    episode_minutes: int
+    sources: tuple[str, ...]
+    plot: str = ""
+    native_title: str | None = None
+    aliases: tuple[str, ...] = ()
+    network: str | None = None
+    genres: tuple[str, ...] = ()
+    tropes: tuple[str, ...] = ()
+    episodes: tuple[Episode, ...] = ()
+    cast: tuple[CastMember, ...] = ()
+    review: Review | None = None
+    origin: str = field(default="", compare=False)  # where it was loaded from, for messages
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    @property
+    def leads(self) -> tuple[CastMember, ...]:
+        return tuple(member for member in self.cast if member.role == "lead")
+
+    def episode(self, number: int) -> Episode:
+        return self.episodes[number - 1]
+
+    @property
+    def first_air_date(self) -> date | None:
+        dates = [e.air_date for e in self.episodes if e.air_date is not None]
+        return min(dates) if dates else None
+
+    @property
+    def last_air_date(self) -> date | None:
+        dates = [e.air_date for e in self.episodes if e.air_date is not None]
+        return max(dates) if dates else None
+
+    def cadence(self) -> str | None:
+        """How it aired, in words: ``"weekly on Wednesdays"``, ``"Mondays and Tuesdays"``."""
+        dates = sorted({e.air_date for e in self.episodes if e.air_date is not None})
+        if len(dates) < 2:
+            return None
+        days = sorted({d.weekday() for d in dates})
+        names = [_WEEKDAYS[d] + "s" for d in days]
+        gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
+        if gaps == {7}:
+            return f"weekly on {names[0]}"
+        if gaps == {1}:
+            return "daily"
+        if len(names) == 1:
+            return f"on {names[0]}"
+        return " and ".join([", ".join(names[:-1]), names[-1]])
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def slugify(text: str) -> str:
+    """``"Soundtrack #1"`` -> ``"soundtrack-1"``; letters of any script are kept."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[^\w]+", "-", text).strip("-_") or "drama"
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+class _Table:
+    """Typed, strict access to one TOML table, with errors that name the field."""
+
+    def __init__(self, data: Any, source: str, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise CatalogError(source, path, f"must be a table, not {_kind(data)}")
+        self.data = data
+        self.source = source
+        self.path = path
+        self.used: set[str] = set()
+
+    def name(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def error(self, key: str, problem: str) -> CatalogError:
+        return CatalogError(self.source, self.name(key), problem)
+
+    def raw(self, key: str, required: bool) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if required:
+                raise self.error(key, "is required")
+            return None
+        return self.data[key]
+
+    def text(self, key: str, *, required: bool = False, max_len: int = MAX_NAME) -> str | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.error(key, f"must be text, not {_kind(value)}")
+        value = value.strip()
+        if not value:
+            if required:
+                raise self.error(key, "must not be empty")
+            return None
+        if len(value) > max_len:
+            raise self.error(key, f"is {len(value)} characters long; the limit is {max_len}")
+        return value
+
+    def required_text(self, key: str, *, max_len: int = MAX_NAME) -> str:
+        value = self.text(key, required=True, max_len=max_len)
+        assert value is not None
+        return value
+
+    def integer(self, key: str, *, required: bool = False, low: int, high: int) -> int | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, f"must be a whole number, not {_kind(value)}")
+        if not low <= value <= high:
+            raise self.error(key, f"must be between {low} and {high}, not {value}")
+        return value
+
+    def texts(self, key: str, *, max_len: int = MAX_NAME, max_items: int = 50) -> tuple[str, ...]:
+        value = self.raw(key, False)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.error(key, f"must be a list of text, not {_kind(value)}")
+        if len(value) > max_items:
+            raise self.error(key, f"has {len(value)} entries; the limit is {max_items}")
+        result: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(f"{key}[{index}]", "must be non-empty text")
+            if len(item.strip()) > max_len:
+                raise self.error(f"{key}[{index}]", f"is longer than {max_len} characters")
+            result.append(item.strip())
+        return tuple(result)
+
+    def day(self, key: str) -> date | None:
+        value = self.raw(key, False)
+        if value is None:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.error(key, f"must be a date like 2022-03-23, not {value!r}")
+
+    def tables(self, key: str, *, max_items: int) -> list[_Table]:
+        value = self.raw(key, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.error(key, f"must be a list of tables ([[{self.name(key)}]]), not {_kind(value)}")
+        if len(value) > max_items:
+            raise self.error(key, f"has {len(value)} entries; the limit is {max_items}")
+        return [_Table(item, self.source, f"{self.name(key)}[{i}]") for i, item in enumerate(value)]
+
+    def table(self, key: str, *, required: bool = False) -> _Table | None:
+        value = self.raw(key, required)
+        return None if value is None else _Table(value, self.source, self.name(key))
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise self.error(unknown[0], "is not a known field (check its spelling in the README's format)")
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
+    """Validate one parsed TOML document into a :class:`Drama`."""
+    root = _Table(document, source, "")
+    info = root.table("drama", required=True)
+    assert info is not None
+    title = info.required_text("title", max_len=MAX_TITLE)
+    year = info.integer("year", required=True, low=1950, high=2100)
+    count = info.integer("episode_count", required=True, low=1, high=MAX_EPISODES)
+    minutes = info.integer("episode_minutes", required=True, low=1, high=600)
+    assert year is not None and count is not None and minutes is not None
+    slug = info.text("id", max_len=MAX_NAME)
+    if slug is not None and slug != slugify(slug):
+        raise info.error("id", f"must be lowercase words joined by dashes, like {slugify(slug)!r}")
+    sources = info.texts("sources", max_len=300, max_items=20)
+    if not sources:
+        raise info.error("sources", "must name at least one source for the drama's facts")
+
+    drama_kwargs: dict[str, Any] = {
+        "slug": slug or slugify(f"{title} {year}"),
+        "title": title,
+        "year": year,
+        "episode_count": count,
+        "episode_minutes": minutes,
+        "sources": sources,
+        "native_title": info.text("native_title", max_len=MAX_TITLE),
+        "aliases": info.texts("aliases", max_len=MAX_TITLE),
+        "network": info.text("network"),
+        "genres": info.texts("genres"),
+        "tropes": info.texts("tropes"),
+        "plot": info.text("plot", max_len=MAX_TEXT) or "",
+        "origin": source,
+    }
+    info.finish()
+
+    drama_kwargs["episodes"] = _parse_episodes(root, count, minutes)
+    drama_kwargs["cast"] = tuple(_parse_cast_member(t) for t in root.tables("cast", max_items=MAX_CAST))
+    review_table = root.table("review")
+    drama_kwargs["review"] = None if review_table is None else _parse_review(review_table, count)
+    root.finish()
+    return Drama(**drama_kwargs)
+
+
+def _parse_episodes(root: _Table, count: int, default_minutes: int) -> tuple[Episode, ...]:
+    given: dict[int, Episode] = {}
+    for table in root.tables("episodes", max_items=MAX_EPISODES):
+        number = table.integer("number", required=True, low=1, high=count)
+        assert number is not None
+        if number in given:
+            raise table.error("number", f"episode {number} is listed twice")
+        minutes = table.integer("minutes", low=1, high=600) or default_minutes
+        given[number] = Episode(number, minutes, table.day("air_date"), table.text("title"))
+        table.finish()
+    episodes = tuple(given.get(n, Episode(n, default_minutes)) for n in range(1, count + 1))
+    dated = [e for e in episodes if e.air_date is not None]
+    for before, after in zip(dated, dated[1:], strict=False):
+        if after.air_date < before.air_date:  # type: ignore[operator]
+            raise CatalogError(
+                root.source,
+                "episodes",
+                f"episode {after.number} airs before episode {before.number}",
+            )
+    return episodes
+
+
+def _parse_cast_member(table: _Table) -> CastMember:
+    role = table.text("role") or "supporting"
+    if role not in ROLES:
+        raise table.error("role", f"must be one of {', '.join(ROLES)}, not {role!r}")
+    member = CastMember(
+        actor=table.required_text("actor"),
+        character=table.required_text("character"),
+        role=role,
+        character_aliases=table.texts("character_aliases"),
+        actor_aliases=table.texts("actor_aliases"),
+        note=table.text("note", max_len=300),
+    )
+    table.finish()
+    return member
+
+
+def _parse_review(table: _Table, episode_count: int) -> Review:
+    points: list[ReviewPoint] = []
+    for point in table.tables("points", max_items=50):
+        points.append(
+            ReviewPoint(
+                topic=point.required_text("topic"),
+                text=point.required_text("text", max_len=1000),
+                spoiler_from_episode=point.integer("spoiler_from_episode", low=1, high=episode_count),
+            )
+        )
+        point.finish()
+    review = Review(
+        source=table.required_text("source", max_len=200),
+        headline=table.required_text("headline", max_len=200),
+        summary=table.required_text("summary", max_len=MAX_TEXT),
+        verdict=table.required_text("verdict", max_len=300),
+        url=table.text("url", max_len=500),
+        points=tuple(points),
+    )
+    table.finish()
+    return review
+
+
+def parse_drama_text(text: str, source: str) -> Drama:
+    """Parse TOML text (a file's or an upload's) into a validated :class:`Drama`."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(source, "", f"is not valid TOML ({error})") from None
+    return parse_drama(document, source)
+
+
+def parse_drama_bytes(data: bytes, source: str) -> Drama:
+    if len(data) > MAX_FILE_BYTES:
+        raise CatalogError(
+            source, "", f"is {len(data):,} bytes; a drama file may be at most {MAX_FILE_BYTES:,} bytes"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CatalogError(source, "", "is not UTF-8 text; save it as a UTF-8 .toml file") from None
+    return parse_drama_text(text, source)
+
+
+def load_drama_file(path: Path) -> Drama:
+    return parse_drama_bytes(path.read_bytes(), path.name)
+
+
+def load_catalog_dir(directory: Path) -> list[Drama]:
+    """Load every ``*.toml`` in ``directory``; the first invalid file raises :class:`CatalogError`."""
+    if not directory.is_dir():
+        raise CatalogError(str(directory), "", "is not a folder of drama files (check CATALOG_DIR)")
+    dramas = [load_drama_file(path) for path in sorted(directory.glob("*.toml"))]
+    check_unique(dramas)
+    return dramas
+
+
+def check_unique(dramas: Iterable[Drama]) -> None:
+    """Two dramas may share a title only if their years differ; ids must be unique."""
+    seen_slugs: dict[str, Drama] = {}
+    seen_titles: dict[tuple[str, int], Drama] = {}
+    for drama in dramas:
+        if drama.slug in seen_slugs:
+            raise CatalogError(
+                drama.origin, "drama.id", f"{drama.slug!r} is already used by {seen_slugs[drama.slug].origin}"
+            )
+        key = (slugify(drama.title), drama.year)
+        if key in seen_titles:
+            raise CatalogError(
+                drama.origin,
+                "drama.title",
+                f"{drama.display_title} is already described by {seen_titles[key].origin}",
+            )
+        seen_slugs[drama.slug] = drama
+        seen_titles[key] = drama

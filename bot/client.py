@@ -1,0 +1,201 @@
+"""The bot's frame: builds the discord.py bot, owns its resources, routes every command error.
+
+This module and :mod:`bot.__main__` are the only modules in ``bot/`` that import discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import pkgutil
+import secrets
+from collections.abc import Coroutine
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.catalog import load_catalog_dir
+from bot.errors import UserError
+from bot.search import TitleIndex
+from bot.settings import Settings
+from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction["DramaClub"]
+
+_PERMISSION_NAMES = {
+    "manage_guild": "Manage Server",
+    "manage_events": "Manage Events",
+    "administrator": "Administrator",
+}
+
+
+def bot_intents() -> discord.Intents:
+    """Only what the features use: guilds (channels, roles) and scheduled events (RSVPs).
+
+    No privileged intent: slash commands carry the member and message content is never read.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_scheduled_events = True
+    return intents
+
+
+def extension_names() -> list[str]:
+    """Every public module in ``cogs/``; ``_private`` modules are helpers, not extensions."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+def permission_names(missing: list[str]) -> str:
+    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in missing)
+
+
+class ClubTree(app_commands.CommandTree["DramaClub"]):
+    """One place that turns every app-command error into an ephemeral answer."""
+
+    async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        message = self.describe(original)
+        if message is None:
+            error_id = secrets.token_hex(4)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "Error %s in /%s (guild %s, user %s)",
+                error_id,
+                command,
+                interaction.guild_id,
+                interaction.user.id,
+                exc_info=original,
+            )
+            message = (
+                f"Something went wrong on my side (error id `{error_id}`). "
+                "Please try again; if it keeps happening, give this id to a server admin."
+            )
+        await self.reply(interaction, message)
+
+    @staticmethod
+    def describe(error: BaseException) -> str | None:
+        """The member-facing text for an expected error; ``None`` for a bug."""
+        if isinstance(error, UserError):
+            return error.message
+        if isinstance(error, app_commands.MissingPermissions):
+            return f"You need the **{permission_names(error.missing_permissions)}** permission to do that."
+        if isinstance(error, app_commands.BotMissingPermissions):
+            return (
+                f"I need the **{permission_names(error.missing_permissions)}** permission here; "
+                "ask a server admin to grant it to my role."
+            )
+        if isinstance(error, app_commands.NoPrivateMessage):
+            return "That command works only inside a server, not in direct messages."
+        if isinstance(error, app_commands.CommandOnCooldown):
+            return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+        if isinstance(error, app_commands.TransformerError):
+            return f"I couldn't understand “{error.value}” for that option; please check it and try again."
+        if isinstance(error, app_commands.CheckFailure):
+            return "You can't use that command here."
+        return None
+
+    @staticmethod
+    async def reply(interaction: Interaction, message: str) -> None:
+        """Answer ephemerally through whichever channel is still open."""
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                await interaction.response.send_message(message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+class DramaClub(commands.Bot):
+    """The Drama Club bot. Build it with :func:`create_bot`."""
+
+    storage: Storage
+    catalog: TitleIndex
+
+    def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ClubTree,
+            help_command=None,
+        )
+        self.settings = settings
+        self.force_sync = force_sync
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def setup_hook(self) -> None:
+        self.storage = await Storage.open(self.settings.database_path)
+        dramas = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
+        self.catalog = TitleIndex.build(dramas)
+        log.info("Catalog loaded: %d dramas from %s", len(dramas), self.settings.catalog_dir)
+        for name in extension_names():
+            await self.load_extension(name)
+        await self.sync_commands(force=self.force_sync)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        """Start a background task the bot owns: kept, logged if it fails, cancelled on close."""
+        task = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        await super().close()  # unloads the extensions first
+        storage = getattr(self, "storage", None)
+        if storage is not None:
+            await storage.close()
+            del self.storage
+
+    # -- command registration ----------------------------------------------------------------
+
+    def command_payloads(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
+        commands_ = self.tree.get_commands(guild=guild)
+        return sorted((c.to_dict(self.tree) for c in commands_), key=lambda p: (p["name"], p.get("type", 1)))
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Register the commands with Discord if they changed since the last sync (or ``force``).
+
+        With ``DEV_GUILD_ID`` the commands go to that server, where they appear at once; otherwise
+        they are global. Returns whether a sync request was made.
+        """
+        guild = None
+        scope = f"global:{self.application_id}"
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            scope = f"guild:{self.application_id}:{guild.id}"
+        payload = json.dumps(self.command_payloads(guild), sort_keys=True, ensure_ascii=False)
+        tree_hash = hashlib.sha256(payload.encode()).hexdigest()
+        if not force and await self.storage.command_tree_hash(scope) == tree_hash:
+            log.info("Slash commands unchanged since the last sync; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.storage.record_command_tree_hash(scope, tree_hash, discord.utils.utcnow())
+        log.info("Synced %d slash commands (%s)", len(synced), scope)
+        return True
+
+
+def create_bot(settings: Settings, *, force_sync: bool = False) -> DramaClub:
+    """Build the bot. Nothing is opened until discord.py calls ``setup_hook`` at login."""
+    return DramaClub(settings, force_sync=force_sync)

@@ -1,0 +1,206 @@
+"""The one owner of the SQLite connection.
+
+One aiosqlite connection in autocommit mode, WAL, foreign keys on and a busy timeout. Every
+statement runs under one asyncio lock, so a multi-statement :meth:`Storage.transaction` is never
+interleaved with another coroutine's statements on the shared connection. Schema migrations are
+the numbered files in :mod:`bot.migrations`, applied in order on open, each in its own
+transaction, with ``PRAGMA user_version`` recording the last one applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 5000
+
+
+class StorageError(Exception):
+    """The database cannot be used as it is; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    def statements(self) -> list[str]:
+        """Split the file into complete statements (triggers with BEGIN...END stay whole)."""
+        statements: list[str] = []
+        buffer = ""
+        for line in self.sql.splitlines(keepends=True):
+            buffer += line
+            if sqlite3.complete_statement(buffer):
+                statement = buffer.strip()
+                if statement.strip(";").strip():
+                    statements.append(statement)
+                buffer = ""
+        if buffer.strip() and not all(
+            part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+        ):
+            raise StorageError(f"migration {self.name} ends with an incomplete statement")
+        return statements
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped in :mod:`bot.migrations`, checked to be numbered 1, 2, 3, ..."""
+    found: list[Migration] = []
+    for entry in resources.files("bot.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise StorageError(f"migration numbers must run 1, 2, 3, ...; {migration.name} breaks the run")
+    return found
+
+
+async def _run(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> int:
+    async with db.execute(sql, tuple(parameters)) as cursor:
+        return cursor.rowcount
+
+
+async def _fetchone(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async with db.execute(sql, tuple(parameters)) as cursor:
+        return await cursor.fetchone()
+
+
+async def _fetchall(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    async with db.execute(sql, tuple(parameters)) as cursor:
+        return list(await cursor.fetchall())
+
+
+class Transaction:
+    """The statements of one :meth:`Storage.transaction`; cursors are closed as they finish."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        return await _run(self._db, sql, parameters)
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        async with self._db.executemany(sql, [tuple(r) for r in rows]):
+            pass
+
+    async def fetchone(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        return await _fetchone(self._db, sql, parameters)
+
+    async def fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        return await _fetchall(self._db, sql, parameters)
+
+
+class Storage:
+    """Owns the connection. Open with :meth:`open`, close with :meth:`close`."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path | str) -> None:
+        self._db = connection
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrations: Sequence[Migration] | None = None) -> Storage:
+        """Open (creating its folder) and migrate the database at ``path``; ``":memory:"`` works too."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        storage = cls(connection, path)
+        try:
+            connection.row_factory = aiosqlite.Row
+            await _run(connection, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await _run(connection, "PRAGMA foreign_keys = ON")
+            if str(path) != ":memory:":
+                await _run(connection, "PRAGMA journal_mode = WAL")
+            await _run(connection, "PRAGMA synchronous = NORMAL")
+            await storage.migrate(bundled_migrations() if migrations is None else migrations)
+        except BaseException:
+            await connection.close()
+            raise
+        return storage
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._db.close()
+
+    async def migrate(self, migrations: Sequence[Migration]) -> list[int]:
+        """Apply every migration newer than the database; return the versions applied."""
+        latest = migrations[-1].version if migrations else 0
+        current = await self.schema_version()
+        if current > latest:
+            raise StorageError(
+                f"the database {self.path} has schema version {current}, but this version of the bot "
+                f"knows only up to {latest}: upgrade the bot, or set DATABASE_PATH to another file"
+            )
+        applied: list[int] = []
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            async with self.transaction() as db:
+                for statement in migration.statements():
+                    await db.execute(statement)
+                # PRAGMA takes no parameters; the version is an int we parsed from the file name.
+                await db.execute(f"PRAGMA user_version = {int(migration.version)}")
+            log.info("Applied database migration %s", migration.name)
+            applied.append(migration.version)
+        return applied
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        assert row is not None
+        return int(row[0])
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` if the block raises."""
+        async with self._lock:
+            await _run(self._db, "BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._db)
+            except BaseException:
+                await _run(self._db, "ROLLBACK")
+                raise
+            else:
+                await _run(self._db, "COMMIT")
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Run one statement in its own implicit transaction; return the rows it changed."""
+        async with self._lock:
+            return await _run(self._db, sql, parameters)
+
+    async def fetchone(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._lock:
+            return await _fetchone(self._db, sql, parameters)
+
+    async def fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._lock:
+            return await _fetchall(self._db, sql, parameters)
+
+    # -- command registration ------------------------------------------------------------
+
+    async def command_tree_hash(self, scope: str) -> str | None:
+        row = await self.fetchone("SELECT tree_hash FROM command_sync WHERE scope = ?", (scope,))
+        return None if row is None else str(row["tree_hash"])
+
+    async def record_command_tree_hash(self, scope: str, tree_hash: str, synced_at: datetime) -> None:
+        await self.execute(
+            "INSERT INTO command_sync (scope, tree_hash, synced_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (scope) DO UPDATE SET tree_hash = excluded.tree_hash,"
+            " synced_at = excluded.synced_at",
+            (scope, tree_hash, synced_at.isoformat()),
+        )

@@ -1,0 +1,102 @@
+"""Shared fixtures: settings on a temporary database, and the real bot inside simcord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import discord
+import pytest
+import pytest_asyncio
+import simcord
+from discord import app_commands
+
+from bot.client import ClubTree, DramaClub, create_bot
+from bot.settings import DEFAULT_CATALOG_DIR, Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        token=None,
+        database_path=tmp_path / "club.sqlite3",
+        catalog_dir=DEFAULT_CATALOG_DIR,
+    )
+
+
+@dataclass
+class Club:
+    """A simulated server with the real bot in it, and the members the tests act as."""
+
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    alice: simcord.MemberActor
+    bob: simcord.MemberActor
+    admin: simcord.MemberActor
+    settings: Settings
+    errors_seen: int = 0
+
+    def take_errors(self) -> list[BaseException]:
+        """The errors the bot raised since the last call; the test has now inspected them."""
+        errors = list(self.env.errors_since(self.errors_seen))
+        self.errors_seen += len(errors)
+        return errors
+
+    @property
+    def bot(self) -> DramaClub:
+        bot = self.env.bot
+        assert isinstance(bot, DramaClub)
+        return bot
+
+    async def restart(self) -> DramaClub:
+        """A new bot object on the same database, as after a process restart."""
+        old = self.bot
+        fresh = create_bot(self.settings)
+        await self.env.restart_bot(fresh)
+        await old.close()
+        return fresh
+
+
+@pytest_asyncio.fixture
+async def club(settings: Settings) -> AsyncIterator[Club]:
+    env = simcord.Env(create_bot(settings))
+    await env.start()
+    club = None
+    try:
+        guild = env.create_guild(name="K-Drama Club")
+        channel = guild.create_text_channel("general")
+        admins = guild.create_role(
+            "Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True)
+        )
+        club = Club(
+            env=env,
+            guild=guild,
+            channel=channel,
+            alice=guild.add_member(env.create_user("alice")),
+            bob=guild.add_member(env.create_user("bob")),
+            admin=guild.add_member(env.create_user("hana"), roles=[admins]),
+            settings=settings,
+        )
+        yield club
+    finally:
+        bot = env.bot
+        await env.shutdown()
+        await bot.close()
+        # simcord records every error a command raised, even those the bot answered on purpose
+        # (bad input, refused checks). Those are behaviour; anything else is a bug.
+        errors = club.take_errors() if club is not None else list(env.errors)
+        unexpected = [error for error in errors if ClubTree.describe(_unwrap(error)) is None]
+        if unexpected:
+            raise unexpected[0]
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    return error
+
+
+def with_settings(settings: Settings, **changes: object) -> Settings:
+    return replace(settings, **changes)  # type: ignore[arg-type]
