@@ -7,6 +7,7 @@ the README with a complete example; ``data/dramas/soundtrack-1.toml`` is the ref
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -123,7 +124,7 @@ class Drama:
             return None
         days = sorted({d.weekday() for d in dates})
         names = [_WEEKDAYS[d] + "s" for d in days]
-        gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
+        gaps = {(b - a).days for a, b in itertools.pairwise(dates)}
         if gaps == {7}:
             return f"weekly on {names[0]}"
         if gaps == {1}:
@@ -315,7 +316,7 @@ def _parse_episodes(root: _Table, count: int, default_minutes: int) -> tuple[Epi
         table.finish()
     episodes = tuple(given.get(n, Episode(n, default_minutes)) for n in range(1, count + 1))
     dated = [e for e in episodes if e.air_date is not None]
-    for before, after in zip(dated, dated[1:], strict=False):
+    for before, after in itertools.pairwise(dated):
         if after.air_date < before.air_date:  # type: ignore[operator]
             raise CatalogError(
                 root.source,

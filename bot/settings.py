@@ -18,6 +18,8 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = Path("data/club.sqlite3")
 DEFAULT_CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
+DEFAULT_TIMEZONE = "Asia/Seoul"
+DEFAULT_LOG_LEVEL = "INFO"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -58,8 +60,8 @@ class Settings:
     token: Secret | None = None
     database_path: Path = DEFAULT_DATABASE_PATH
     dev_guild_id: int | None = None
-    default_timezone: str = "Asia/Seoul"
-    log_level: str = "INFO"
+    default_timezone: str = DEFAULT_TIMEZONE
+    log_level: str = DEFAULT_LOG_LEVEL
     catalog_dir: Path = field(default=DEFAULT_CATALOG_DIR)
 
     @classmethod
@@ -97,10 +99,10 @@ class Settings:
                 raise SettingsError("DEV_GUILD_ID", f"must be a numeric server id, not {guild_raw!r}")
             dev_guild_id = int(guild_raw)
 
-        timezone = get("DEFAULT_TIMEZONE") or cls.default_timezone
+        timezone = get("DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
         check_timezone_name(timezone, setting="DEFAULT_TIMEZONE")
 
-        log_level = (get("LOG_LEVEL") or cls.log_level).upper()
+        log_level = (get("LOG_LEVEL") or DEFAULT_LOG_LEVEL).upper()
         if log_level not in LOG_LEVELS:
             raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
 

@@ -14,6 +14,7 @@ from discord import app_commands
 
 from bot.client import ClubTree, DramaClub, create_bot
 from bot.settings import DEFAULT_CATALOG_DIR, Settings
+from tests import discord_spec
 
 
 @pytest.fixture
@@ -90,6 +91,20 @@ async def club(settings: Settings) -> AsyncIterator[Club]:
         unexpected = [error for error in errors if ClubTree.describe(_unwrap(error)) is None]
         if unexpected:
             raise unexpected[0]
+        assert_requests_valid(env)
+
+
+def assert_requests_valid(env: simcord.Env) -> None:
+    """Every request body the bot sent fits Discord's API description and limits."""
+    if not discord_spec.spec_available():
+        return
+    problems: list[str] = []
+    for request in env.http_requests:
+        problems += discord_spec.schema_problems(request.method, request.path, request.json)
+        problems += [
+            f"{request.method} {request.path}: {p}" for p in discord_spec.limit_problems(request.json)
+        ]
+    assert problems == [], "\n".join(problems)
 
 
 def _unwrap(error: BaseException) -> BaseException:

@@ -1,0 +1,161 @@
+"""The command line: clear one-line errors, catalog validation, and a clean shutdown on signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot import __main__ as entry
+from bot.client import DramaClub
+from bot.settings import DEFAULT_CATALOG_DIR, Secret, Settings
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": os.environ["PATH"], "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": "x", "DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID"),
+        ({"DISCORD_TOKEN": "x", "DEFAULT_TIMEZONE": "Nowhere/Land"}, "DEFAULT_TIMEZONE"),
+    ],
+)
+def test_a_bad_setting_stops_with_one_line_and_status_2(
+    tmp_path: Path, env: dict[str, str], setting: str
+) -> None:
+    result = run_cli(cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert setting in lines[0] and ".env.example" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists(), "nothing is created before the settings are good"
+
+
+def test_catalog_validate_accepts_the_shipped_catalog(tmp_path: Path) -> None:
+    result = run_cli("catalog", "validate", str(DEFAULT_CATALOG_DIR), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok" in result.stdout and "Soundtrack #1 (2022), 4 episodes" in result.stdout
+
+
+def test_catalog_validate_names_the_bad_file_and_fails(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[drama]\ntitle = "X"\nyear = 2020\nepisode_count = -1\nepisode_minutes = 60\nsources = ["s"]\n'
+    )
+    result = run_cli(
+        "catalog", "validate", str(DEFAULT_CATALOG_DIR / "soundtrack-1.toml"), str(bad), cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "invalid  bad.toml: drama.episode_count: must be between 1 and 500, not -1" in result.stdout
+    assert "ok       " in result.stdout
+
+
+def offline(monkeypatch: pytest.MonkeyPatch, *, login_error: Exception | None = None) -> dict[str, object]:
+    """Replace the network half of discord.py: login runs setup_hook, connect idles until closed."""
+    connected = asyncio.Event()
+    seen: dict[str, object] = {"connected": connected}
+
+    async def login(self: DramaClub, token: str) -> None:
+        if login_error is not None:
+            raise login_error
+        seen["token_ok"] = token == "test-token"
+        await self.setup_hook()
+        seen["bot"] = self
+
+    async def connect(self: DramaClub, *, reconnect: bool = True) -> None:
+        seen["task"] = self.spawn(asyncio.sleep(3600), name="idle-work")
+        connected.set()
+        while not self.is_closed():  # noqa: ASYNC110 - discord.py offers nothing to await for this
+            await asyncio.sleep(0.01)
+
+    async def no_sync(self: DramaClub, *, force: bool = False) -> bool:
+        return False
+
+    monkeypatch.setattr(DramaClub, "login", login)
+    monkeypatch.setattr(DramaClub, "connect", connect)
+    monkeypatch.setattr(DramaClub, "sync_commands", no_sync)
+    return seen
+
+
+async def connected(seen: dict[str, object]) -> None:
+    event = seen["connected"]
+    assert isinstance(event, asyncio.Event)
+    await event.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_closes_everything_and_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
+) -> None:
+    seen = offline(monkeypatch)
+    settings = Settings(token=Secret("test-token"), database_path=tmp_path / "db.sqlite3")
+
+    async def send_signal_when_connected() -> None:
+        await connected(seen)
+        os.kill(os.getpid(), sig)
+
+    sender = asyncio.create_task(send_signal_when_connected())
+    status = await asyncio.wait_for(entry.run_bot(settings), timeout=10)
+    await sender
+
+    assert status == 0
+    assert seen["token_ok"] is True
+    bot = seen["bot"]
+    assert isinstance(bot, DramaClub)
+    assert bot.is_closed()
+    assert not hasattr(bot, "storage"), "the database is closed"
+    task = seen["task"]
+    assert isinstance(task, asyncio.Task) and task.cancelled()
+    assert (tmp_path / "db.sqlite3").exists()
+
+
+async def test_a_rejected_token_ends_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    offline(monkeypatch, login_error=discord.LoginFailure("Improper token has been passed."))
+    settings = Settings(token=Secret("rejected-secret"), database_path=tmp_path / "db.sqlite3")
+    status = await entry.run_bot(settings)
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.err.strip().splitlines() == [
+        "kdrama-bot: Discord rejected DISCORD_TOKEN; copy a fresh token from the Developer Portal into .env"
+    ]
+    assert "rejected-secret" not in captured.err + captured.out
+
+
+async def test_the_token_is_never_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen = offline(monkeypatch)
+    settings = Settings(token=Secret("test-token"), database_path=tmp_path / "db.sqlite3")
+
+    async def stop_when_connected() -> None:
+        await connected(seen)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    caplog.set_level("DEBUG")
+    stopper = asyncio.create_task(stop_when_connected())
+    assert await entry.run_bot(settings) == 0
+    await stopper
+    assert caplog.records, "something was logged"
+    assert all("test-token" not in record.getMessage() for record in caplog.records)

@@ -1,0 +1,128 @@
+"""Storage: one connection, WAL, foreign keys, numbered migrations applied once and in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Migration, Storage, StorageError, bundled_migrations
+
+TWO = [
+    Migration(1, "0001_a.sql", "CREATE TABLE parent (id INTEGER PRIMARY KEY);"),
+    Migration(
+        2,
+        "0002_b.sql",
+        """
+        -- a comment line
+        CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent (id));
+        CREATE TABLE audit (note TEXT);
+        CREATE TRIGGER child_added AFTER INSERT ON child BEGIN
+            INSERT INTO audit (note) VALUES ('child ' || new.id);
+        END;
+        """,
+    ),
+]
+
+
+async def test_bundled_migrations_bring_a_new_database_to_the_latest_version(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "club.sqlite3"
+    storage = await Storage.open(path)
+    try:
+        assert path.exists()
+        assert await storage.schema_version() == bundled_migrations()[-1].version
+        journal = await storage.fetchone("PRAGMA journal_mode")
+        assert journal is not None and journal[0] == "wal"
+        foreign_keys = await storage.fetchone("PRAGMA foreign_keys")
+        assert foreign_keys is not None and foreign_keys[0] == 1
+        busy = await storage.fetchone("PRAGMA busy_timeout")
+        assert busy is not None and busy[0] >= 1000
+    finally:
+        await storage.close()
+
+
+async def test_migrations_apply_in_order_once_and_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    storage = await Storage.open(path, migrations=TWO[:1])
+    await storage.execute("INSERT INTO parent (id) VALUES (?)", (1,))
+    assert await storage.migrate(TWO) == [2]
+    assert await storage.migrate(TWO) == []
+    await storage.close()
+
+    storage = await Storage.open(path, migrations=TWO)
+    try:
+        assert await storage.schema_version() == 2
+        await storage.execute("INSERT INTO child (id, parent) VALUES (?, ?)", (10, 1))
+        rows = await storage.fetchall("SELECT note FROM audit")
+        assert [r["note"] for r in rows] == ["child 10"]
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            await storage.execute("INSERT INTO child (id, parent) VALUES (?, ?)", (11, 999))
+    finally:
+        await storage.close()
+
+
+async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    broken = [*TWO[:1], Migration(2, "0002_bad.sql", "CREATE TABLE ok (x);\nCREATE TABLE broken (;")]
+    storage = await Storage.open(path, migrations=TWO[:1])
+    try:
+        with pytest.raises(Exception, match="syntax error"):
+            await storage.migrate(broken)
+        assert await storage.schema_version() == 1
+        tables = await storage.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+        assert "ok" not in {t["name"] for t in tables}
+    finally:
+        await storage.close()
+
+
+async def test_a_database_from_a_newer_bot_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    storage = await Storage.open(path, migrations=TWO)
+    await storage.close()
+
+    with pytest.raises(StorageError, match=r"schema version 2.*knows only up to 1.*DATABASE_PATH"):
+        await Storage.open(path, migrations=TWO[:1])
+
+    storage = await Storage.open(path, migrations=TWO)
+    try:
+        assert await storage.schema_version() == 2
+    finally:
+        await storage.close()
+
+
+async def test_a_transaction_rolls_back_when_its_block_fails(tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "db.sqlite3", migrations=TWO)
+    try:
+        with pytest.raises(RuntimeError):
+            async with storage.transaction() as tx:
+                await tx.execute("INSERT INTO parent (id) VALUES (?)", (5,))
+                raise RuntimeError("half-way")
+        assert await storage.fetchall("SELECT id FROM parent") == []
+    finally:
+        await storage.close()
+
+
+async def test_command_tree_hash_is_remembered_per_scope(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    storage = await Storage.open(tmp_path / "db.sqlite3")
+    try:
+        assert await storage.command_tree_hash("global:1") is None
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        await storage.record_command_tree_hash("global:1", "aaa", now)
+        await storage.record_command_tree_hash("global:1", "bbb", now)
+        await storage.record_command_tree_hash("guild:1:2", "ccc", now)
+        assert await storage.command_tree_hash("global:1") == "bbb"
+        assert await storage.command_tree_hash("guild:1:2") == "ccc"
+    finally:
+        await storage.close()
+
+
+def test_migration_files_are_numbered_without_gaps() -> None:
+    versions = [m.version for m in bundled_migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+def test_an_incomplete_statement_is_reported() -> None:
+    with pytest.raises(StorageError, match="incomplete statement"):
+        Migration(1, "0001_x.sql", "CREATE TABLE x (a").statements()
