@@ -21,7 +21,7 @@ from discord.ext import commands
 import cogs
 from bot.catalog import load_catalog_dir
 from bot.errors import UserError
-from bot.search import TitleIndex
+from bot.club_catalog import ClubCatalog
 from bot.settings import Settings
 from bot.storage import Storage
 
@@ -121,7 +121,7 @@ class DramaClub(commands.Bot):
     """The Drama Club bot. Build it with :func:`create_bot`."""
 
     storage: Storage
-    catalog: TitleIndex
+    catalog: ClubCatalog
 
     def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
         super().__init__(
@@ -137,9 +137,9 @@ class DramaClub(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.storage = await Storage.open(self.settings.database_path)
-        dramas = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
-        self.catalog = TitleIndex.build(dramas)
-        log.info("Catalog loaded: %d dramas from %s", len(dramas), self.settings.catalog_dir)
+        shipped = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
+        self.catalog = await ClubCatalog.load(self.storage, shipped)
+        log.info("Catalog loaded: %d dramas from %s", len(shipped), self.settings.catalog_dir)
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)

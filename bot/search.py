@@ -4,6 +4,9 @@ Keys are *folded* before they are compared: Unicode NFKC, case-folded, everythin
 digits removed (``"SOUNDTRACK#1"`` and ``"soundtrack 1"`` both become ``"soundtrack1"``). Names are
 folded a step further across the common romanizations of Korean (``eo``/``u``, ``oo``/``u``,
 ``ee``/``i``), so ``Sun-Woo`` meets ``Seon-Woo``. Fuzzy matching is rapidfuzz's.
+
+An index is immutable and built once per set of dramas; :mod:`bot.club_catalog` keeps one for the
+shipped catalog and a small one for each server's own additions, and merges their answers.
 """
 
 from __future__ import annotations
@@ -11,18 +14,21 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalog import Drama
-from bot.errors import UserError
+from bot.catalog import CastMember, Drama
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # Romanization folds, applied in order to already-folded names.
 _ROMANIZATION = (("eo", "u"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("wu", "u"), ("kk", "k"))
-FUZZY_CUTOFF = 80.0
+
+EXACT = 200.0  # the score of a key that matches exactly; fuzzy scores are 0..100
+PREFIX = 150.0  # the score of a key the query is the start of (autocomplete only)
+FUZZY_CUTOFF = 80.0  # a fuzzy match this good is taken as the member's meaning...
+FUZZY_MARGIN = 5.0  # ...if nothing else comes this close
 SUGGEST_CUTOFF = 55.0
 
 
@@ -39,100 +45,111 @@ def fold_name(text: str) -> str:
     return folded
 
 
-class DramaNotFound(UserError):
-    def __init__(self, query: str, suggestions: list[Drama]) -> None:
-        shown = query if len(query) <= 80 else query[:79] + "…"
-        text = f"I couldn't find a drama called “{shown}”."
-        if suggestions:
-            text += " Did you mean " + ", ".join(f"**{d.display_title}**" for d in suggestions) + "?"
-        text += " A server admin can add a drama with `/catalog add`."
-        super().__init__(text)
-        self.query = query
-        self.suggestions = suggestions
+def name_keys(name: str) -> set[str]:
+    """A person's keys: the whole name, and the given name alone (``"Han Seon-Woo"`` -> ``"sunu"``)."""
+    keys = {fold_name(name)}
+    parts = name.split()
+    if len(parts) > 1:
+        keys.add(fold_name(" ".join(parts[1:])))
+    keys.discard("")
+    return keys
 
 
-class AmbiguousTitle(UserError):
-    def __init__(self, candidates: list[Drama]) -> None:
-        names = ", ".join(f"**{d.display_title}**" for d in candidates)
-        super().__init__(f"More than one drama has that title: {names}. Add the year, e.g. `title (2022)`.")
-        self.candidates = candidates
+class _KeyIndex:
+    """Sorted folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups."""
+
+    __slots__ = ("_owners", "_sorted_keys", "_sorted_owners")
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        owners: dict[str, list[str]] = {}
+        for key, owner in pairs:
+            bucket = owners.setdefault(key, [])
+            if owner not in bucket:
+                bucket.append(owner)
+        self._owners = {k: tuple(v) for k, v in owners.items()}
+        self._sorted_keys = sorted(self._owners)
+        self._sorted_owners = [self._owners[k] for k in self._sorted_keys]
+
+    def exact(self, key: str) -> tuple[str, ...]:
+        return self._owners.get(key, ())
+
+    def prefixed(self, key: str, limit: int) -> list[str]:
+        found: dict[str, None] = {}
+        start = bisect.bisect_left(self._sorted_keys, key)
+        for index in range(start, len(self._sorted_keys)):
+            if not self._sorted_keys[index].startswith(key) or len(found) >= limit:
+                break
+            for owner in self._sorted_owners[index]:
+                found.setdefault(owner)
+        return list(found)[:limit]
+
+    def fuzzy(self, key: str, limit: int, *, strict: bool) -> dict[str, float]:
+        """Whole-key similarity when ``strict`` (deciding), else rapidfuzz's forgiving WRatio (suggesting)."""
+        scorer = fuzz.ratio if strict else fuzz.WRatio
+        best: dict[str, float] = {}
+        for _, score, index in process.extract(
+            key, self._sorted_keys, scorer=scorer, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
+        ):
+            for owner in self._sorted_owners[index]:
+                best[owner] = max(score, best.get(owner, 0.0))
+        return best
+
+    def ranked(self, key: str, *, limit: int, prefix: bool, strict: bool) -> dict[str, float]:
+        """Owner -> score: exact matches :data:`EXACT`, prefix ones :data:`PREFIX`, else fuzzy."""
+        scores = self.fuzzy(key, limit, strict=strict) if key else {}
+        if prefix and key:
+            for owner in self.prefixed(key, limit):
+                scores[owner] = max(scores.get(owner, 0.0), PREFIX)
+        for owner in self.exact(key):
+            scores[owner] = EXACT
+        return scores
+
+
+def pick(scores: dict[str, float], loose: dict[str, float] | None = None) -> tuple[list[str], list[str]]:
+    """Decide what a typed query meant: ``(meant, suggestions)``.
+
+    ``scores`` come from strict matching. ``meant`` holds one id when the query is clear, several
+    when they tie exactly (a title two dramas share), and none when the member has to choose from
+    ``suggestions``, which are ranked by the ``loose`` scores where given.
+    """
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    exact = [owner for owner, score in ranked if score >= EXACT]
+    if exact:
+        return exact, []
+    if ranked:
+        best, best_score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best_score >= FUZZY_CUTOFF and best_score - runner_up >= FUZZY_MARGIN:
+            return [best], []
+    if loose is not None:
+        ranked = sorted({**loose, **scores}.items(), key=lambda item: -item[1])
+    return [], [owner for owner, score in ranked if score >= SUGGEST_CUTOFF][:5]
 
 
 @dataclass(frozen=True, slots=True)
 class TitleIndex:
-    """An immutable index over a set of dramas; rebuilt (cheaply) when the catalog changes."""
+    """Dramas by title, alias, native title and "title year"; drama slugs are the owners."""
 
-    dramas: dict[str, Drama]  # by slug
-    keys: list[str]  # folded keys, sorted, for prefix search
-    owners: list[tuple[str, ...]]  # slugs owning keys[i]
-    _key_owners: dict[str, tuple[str, ...]]
+    dramas: dict[str, Drama]
+    _keys: _KeyIndex
 
     @classmethod
     def build(cls, dramas: Iterable[Drama]) -> TitleIndex:
-        by_slug: dict[str, Drama] = {}
-        key_owners: dict[str, list[str]] = {}
-        for drama in dramas:
-            by_slug[drama.slug] = drama
-            for key in title_keys(drama):
-                owners = key_owners.setdefault(key, [])
-                if drama.slug not in owners:
-                    owners.append(drama.slug)
-        keys = sorted(key_owners)
-        frozen = {k: tuple(v) for k, v in key_owners.items()}
-        return cls(by_slug, keys, [frozen[k] for k in keys], frozen)
+        by_slug = {drama.slug: drama for drama in dramas}
+        pairs = ((key, slug) for slug, drama in by_slug.items() for key in title_keys(drama))
+        return cls(by_slug, _KeyIndex(pairs))
 
-    def find(self, query: str) -> Drama:
-        """The one drama the member meant, or :class:`DramaNotFound` / :class:`AmbiguousTitle`."""
+    def scores(
+        self, query: str, *, limit: int, prefix: bool = False, strict: bool = False
+    ) -> dict[str, float]:
         query = query.strip()
+        scores = self._keys.ranked(fold(query), limit=limit, prefix=prefix, strict=strict)
         if query in self.dramas:  # an autocomplete choice's value is the slug
-            return self.dramas[query]
-        folded = fold(query)
-        if not folded:
-            raise DramaNotFound(query, [])
-        exact = self._key_owners.get(folded)
-        if exact:
-            if len(exact) > 1:
-                raise AmbiguousTitle(sorted((self.dramas[s] for s in exact), key=lambda d: d.year))
-            return self.dramas[exact[0]]
-        ranked = self._ranked(folded, limit=6)
-        if ranked:
-            best_slug, best_score = ranked[0]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-            if best_score >= FUZZY_CUTOFF and best_score - runner_up >= 5:
-                return self.dramas[best_slug]
-        suggestions = [self.dramas[slug] for slug, score in ranked if score >= SUGGEST_CUTOFF][:5]
-        raise DramaNotFound(query, suggestions)
+            scores[query] = EXACT + 1
+        return scores
 
-    def suggest(self, query: str, limit: int = 25) -> list[Drama]:
-        """Autocomplete: prefix matches first, then fuzzy ones, best first, at most ``limit``."""
-        folded = fold(query)
-        if not folded:
-            return sorted(self.dramas.values(), key=lambda d: (fold(d.title), d.year))[:limit]
-        result: dict[str, None] = {}
-        start = bisect.bisect_left(self.keys, folded)
-        for index in range(start, len(self.keys)):
-            if not self.keys[index].startswith(folded) or len(result) >= limit:
-                break
-            for slug in self.owners[index]:
-                result.setdefault(slug)
-        if len(result) < limit:
-            for slug, score in self._ranked(folded, limit=limit * 2):
-                if score < SUGGEST_CUTOFF or len(result) >= limit:
-                    break
-                result.setdefault(slug)
-        return [self.dramas[slug] for slug in list(result)[:limit]]
-
-    def _ranked(self, folded: str, *, limit: int) -> list[tuple[str, float]]:
-        """Best score per drama, best first."""
-        best: dict[str, float] = {}
-        for key, score, index in process.extract(
-            folded, self.keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
-        ):
-            del key
-            for slug in self.owners[index]:
-                if score > best.get(slug, -1.0):
-                    best[slug] = score
-        return sorted(best.items(), key=lambda item: -item[1])[:limit]
+    def alphabetical(self, limit: int) -> list[Drama]:
+        return sorted(self.dramas.values(), key=lambda d: (fold(d.title), d.year))[:limit]
 
 
 def title_keys(drama: Drama) -> set[str]:
@@ -143,3 +160,58 @@ def title_keys(drama: Drama) -> set[str]:
     keys |= {fold(f"{name} {drama.year}") for name in names}
     keys.discard("")
     return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    drama: Drama
+    member: CastMember
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An actor and every role of theirs in a set of dramas."""
+
+    key: str
+    name: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleIndex:
+    """Actors by their names and by the names of the characters they play."""
+
+    people: dict[str, Person]  # by actor key
+    _keys: _KeyIndex
+
+    @classmethod
+    def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
+        roles: dict[str, list[Role]] = {}
+        names: dict[str, str] = {}
+        pairs: list[tuple[str, str]] = []
+        for drama in dramas:
+            for member in drama.cast:
+                key = fold_name(member.actor)
+                names.setdefault(key, member.actor)
+                roles.setdefault(key, []).append(Role(drama, member))
+                for name in (member.actor, *member.actor_aliases):
+                    pairs.extend((k, key) for k in name_keys(name))
+                for name in (member.character, *member.character_aliases):
+                    pairs.extend((k, key) for k in name_keys(name))
+        people = {
+            key: Person(key, names[key], tuple(sorted(found, key=lambda r: (-r.drama.year, r.drama.title))))
+            for key, found in roles.items()
+        }
+        return cls(people, _KeyIndex(pairs))
+
+    def scores(
+        self, query: str, *, limit: int, prefix: bool = False, strict: bool = False
+    ) -> dict[str, float]:
+        return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix, strict=strict)
+
+
+def merge_people(found: Sequence[Person]) -> Person:
+    """One actor seen in several indexes (the shipped catalog and a server's own dramas)."""
+    roles = {(r.drama.slug, r.member.character): r for person in found for r in person.roles}
+    ordered = sorted(roles.values(), key=lambda r: (-r.drama.year, r.drama.title))
+    return Person(found[0].key, found[0].name, tuple(ordered))

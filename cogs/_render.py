@@ -10,7 +10,8 @@ from datetime import date
 
 import discord
 
-from bot.catalog import Drama
+from bot.catalog import CastMember, Drama
+from bot.search import Person
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -127,4 +128,100 @@ def drama_card(drama: Drama) -> discord.Embed:
             inline=False,
         )
     embed.set_footer(text="Sources: " + "; ".join(drama.sources))
+    return fit(embed)
+
+
+def spoiler(text: str) -> str:
+    """Wrap in Discord spoiler marks; a ``||`` inside cannot end the spoiler early."""
+    return "||" + text.replace("||", "|\u200b|") + "||"
+
+
+def review_embed(drama: Drama) -> discord.Embed:
+    """The `/review` summary; points past episode 1 are hidden behind spoiler marks."""
+    review = drama.review
+    assert review is not None
+    embed = discord.Embed(
+        title=f"Review: {drama.display_title}",
+        description=f"**{review.headline}**\n\n{review.summary}",
+        colour=DRAMA_COLOUR,
+        url=review.url,
+    )
+    lines = []
+    for point in review.points:
+        if point.is_spoiler:
+            lines.append(
+                f"**{point.topic}** (spoiler, episode {point.spoiler_from_episode}+): {spoiler(point.text)}"
+            )
+        else:
+            lines.append(f"**{point.topic}**: {point.text}")
+    for index, chunk in enumerate(chunk_lines(lines, FIELD_VALUE_LIMIT)):
+        embed.add_field(name="Highlights" if index == 0 else "More highlights", value=chunk, inline=False)
+    embed.add_field(name="Verdict", value=review.verdict, inline=False)
+    embed.set_footer(text=f"Summary of the review by {review.source}, in our own words")
+    return fit(embed)
+
+
+def chunk_lines(lines: list[str], limit: int) -> list[str]:
+    """Group whole lines into chunks of at most ``limit`` characters (a long line is clipped)."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def cast_line(member: CastMember) -> str:
+    return f"**{member.actor}** as {member.character}"
+
+
+CAST_PAGE_CHARACTERS = 3000
+ROLE_HEADINGS = {"lead": "Leads", "supporting": "Supporting cast", "cameo": "Cameos"}
+
+
+def cast_pages(drama: Drama) -> list[discord.Embed]:
+    """The `/cast` list, split into pages that each fit one embed."""
+    lines: list[str] = []
+    for role, heading in ROLE_HEADINGS.items():
+        members = [m for m in drama.cast if m.role == role]
+        if members:
+            if lines:
+                lines.append("")
+            lines.append(f"__{heading}__")
+            lines.extend(cast_line(m) for m in members)
+    if not lines:
+        lines = ["No cast is listed for this drama yet."]
+    pages = chunk_lines(lines, CAST_PAGE_CHARACTERS)
+    embeds = []
+    for number, text in enumerate(pages, start=1):
+        embed = discord.Embed(title=f"Cast of {drama.display_title}", description=text, colour=DRAMA_COLOUR)
+        footer = f"{len(drama.cast)} cast members"
+        if len(pages) > 1:
+            footer += f" · page {number} of {len(pages)}"
+        embed.set_footer(text=footer)
+        embeds.append(fit(embed))
+    return embeds
+
+
+def person_embed(person: Person, *, seen_by_club: set[str] | None = None) -> discord.Embed:
+    """The `/actor` answer: every role of one actor in the catalog, newest first."""
+    seen = seen_by_club or set()
+    lines = []
+    for role in person.roles:
+        line = f"**{role.drama.display_title}**: {role.member.character} ({role.member.role})"
+        if role.drama.slug in seen:
+            line += " · the club has rated this"
+        lines.append(line)
+    embed = discord.Embed(
+        title=person.name,
+        description=clip_lines(lines, DESCRIPTION_LIMIT - 200, more="…and {n} more roles"),
+        colour=DRAMA_COLOUR,
+    )
+    embed.set_footer(text=f"{len(person.roles)} role{'s' if len(person.roles) != 1 else ''} in the catalog")
     return fit(embed)

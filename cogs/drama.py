@@ -1,4 +1,4 @@
-"""Drama knowledge: `/drama` cards."""
+"""Drama knowledge: `/drama` cards, `/review` summaries, `/cast` lists and `/actor` look-ups."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import DramaClub, Interaction
+from bot.errors import UserError
+from cogs import _autocomplete as autocomplete
 from cogs import _render as render
+from cogs._paging import send_pages
+
+Title = app_commands.Range[str, 1, 200]
 
 
 class DramaCog(commands.Cog, name="Drama"):
@@ -15,18 +20,35 @@ class DramaCog(commands.Cog, name="Drama"):
 
     @app_commands.command(name="drama", description="Show a drama's card: facts, air dates, cast and review")
     @app_commands.describe(title="The drama's title; small typos are fine")
-    async def drama(self, interaction: Interaction, title: app_commands.Range[str, 1, 200]) -> None:
-        drama = self.bot.catalog.find(title)
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def drama(self, interaction: Interaction, title: Title) -> None:
+        drama = self.bot.catalog.find(title, interaction.guild_id)
         await interaction.response.send_message(embed=render.drama_card(drama))
 
-    @drama.autocomplete("title")
-    async def drama_title_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=render.choice_name(d.display_title), value=d.slug)
-            for d in self.bot.catalog.suggest(current, limit=render.CHOICE_COUNT_LIMIT)
-        ]
+    @app_commands.command(name="review", description="Read the review summary; late-story points are hidden")
+    @app_commands.describe(title="The drama's title; small typos are fine")
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def review(self, interaction: Interaction, title: Title) -> None:
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        if drama.review is None:
+            raise UserError(f"There is no review summary for **{drama.display_title}** yet.")
+        await interaction.response.send_message(embed=render.review_embed(drama))
+
+    @app_commands.command(name="cast", description="Who plays whom in a drama")
+    @app_commands.describe(title="The drama's title; small typos are fine")
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def cast(self, interaction: Interaction, title: Title) -> None:
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        await send_pages(interaction, render.cast_pages(drama))
+
+    @app_commands.command(
+        name="actor", description="An actor's roles across the catalog (a character's name works too)"
+    )
+    @app_commands.describe(name="An actor's or a character's name, in any romanization")
+    @app_commands.autocomplete(name=autocomplete.people)
+    async def actor(self, interaction: Interaction, name: app_commands.Range[str, 1, 200]) -> None:
+        person = self.bot.catalog.find_person(name, interaction.guild_id)
+        await interaction.response.send_message(embed=render.person_embed(person))
 
 
 async def setup(bot: DramaClub) -> None:

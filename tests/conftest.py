@@ -18,12 +18,14 @@ from tests import discord_spec
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        token=None,
-        database_path=tmp_path / "club.sqlite3",
-        catalog_dir=DEFAULT_CATALOG_DIR,
-    )
+def catalog_dir() -> Path:
+    """The shipped catalog; a test module overrides this fixture to run on other dramas."""
+    return DEFAULT_CATALOG_DIR
+
+
+@pytest.fixture
+def settings(tmp_path: Path, catalog_dir: Path) -> Settings:
+    return Settings(token=None, database_path=tmp_path / "club.sqlite3", catalog_dir=catalog_dir)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.search import TitleIndex
+from bot.club_catalog import ClubCatalog
 from tests.conftest import Club
 
 
@@ -42,10 +42,10 @@ async def test_unknown_title_answers_ephemerally(club: Club) -> None:
 async def test_a_bug_shows_an_error_id_and_the_bot_keeps_answering(
     club: Club, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken_find(self: TitleIndex, query: str) -> None:
+    def broken_find(self: ClubCatalog, query: str, guild_id: int | None) -> None:
         raise RuntimeError("catalog exploded")
 
-    monkeypatch.setattr(TitleIndex, "find", broken_find)
+    monkeypatch.setattr(ClubCatalog, "find", broken_find)
     with caplog.at_level(logging.ERROR, logger="bot.client"):
         result = await club.alice.slash(club.channel, "drama", title="Soundtrack #1")
 

@@ -1,0 +1,288 @@
+"""The catalog as each server sees it: the shipped dramas plus the ones that server added.
+
+Dramas added with ``/catalog add`` are stored in SQLite (``guild_dramas``) and belong to the
+server that added them; one with the slug of a shipped drama replaces it in that server only.
+Look-ups merge the shipped index with the server's small one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
+from bot.errors import UserError
+from bot.search import PeopleIndex, Person, TitleIndex, fold, merge_people, pick
+from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+class DramaNotFound(UserError):
+    def __init__(self, query: str, suggestions: list[Drama]) -> None:
+        shown = query if len(query) <= 80 else query[:79] + "…"
+        text = f"I couldn't find a drama called “{shown}”."
+        if suggestions:
+            text += " Did you mean " + ", ".join(f"**{d.display_title}**" for d in suggestions) + "?"
+        text += " A server admin can add a drama with `/catalog add`."
+        super().__init__(text)
+        self.suggestions = suggestions
+
+
+class AmbiguousTitle(UserError):
+    def __init__(self, candidates: list[Drama]) -> None:
+        names = ", ".join(f"**{d.display_title}**" for d in candidates)
+        super().__init__(
+            f"More than one drama has that title: {names}. Pick one from the list, or add the year."
+        )
+        self.candidates = candidates
+
+
+class PersonNotFound(UserError):
+    def __init__(self, query: str, suggestions: list[Person]) -> None:
+        shown = query if len(query) <= 80 else query[:79] + "…"
+        text = f"Nobody called “{shown}” appears in the catalog."
+        if suggestions:
+            text += " Did you mean " + ", ".join(f"**{p.name}**" for p in suggestions) + "?"
+        super().__init__(text)
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class _Shelf:
+    """One server's own dramas and their indexes."""
+
+    titles: TitleIndex
+    people: PeopleIndex
+
+    @classmethod
+    def of(cls, dramas: list[Drama]) -> _Shelf:
+        return cls(TitleIndex.build(dramas), PeopleIndex.build(dramas))
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    drama: Drama
+    replaced: Drama | None
+
+
+class ClubCatalog:
+    """Find, suggest, add and remove dramas, as seen from one server (``guild_id``)."""
+
+    def __init__(self, storage: Storage, shipped: list[Drama], added: dict[int, list[Drama]]) -> None:
+        self._storage = storage
+        self._titles = TitleIndex.build(shipped)
+        self._people = PeopleIndex.build(shipped)
+        self._shelves = {guild: _Shelf.of(dramas) for guild, dramas in added.items() if dramas}
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def load(cls, storage: Storage, shipped: list[Drama]) -> ClubCatalog:
+        rows = await storage.fetchall(
+            "SELECT guild_id, slug, document FROM guild_dramas ORDER BY guild_id, slug"
+        )
+
+        def parse() -> dict[int, list[Drama]]:
+            added: dict[int, list[Drama]] = {}
+            for row in rows:
+                try:
+                    drama = parse_drama_text(row["document"], f"server {row['guild_id']}: {row['slug']}")
+                except CatalogError as error:
+                    log.warning("Skipping a stored drama that no longer validates: %s", error)
+                    continue
+                added.setdefault(int(row["guild_id"]), []).append(
+                    dataclasses.replace(drama, slug=row["slug"])
+                )
+            return added
+
+        return cls(storage, shipped, await asyncio.to_thread(parse))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _shelf(self, guild_id: int | None) -> _Shelf | None:
+        return None if guild_id is None else self._shelves.get(guild_id)
+
+    def get(self, slug: str, guild_id: int | None) -> Drama | None:
+        shelf = self._shelf(guild_id)
+        if shelf is not None and slug in shelf.titles.dramas:
+            return shelf.titles.dramas[slug]
+        return self._titles.dramas.get(slug)
+
+    def visible(self, guild_id: int | None) -> list[Drama]:
+        shelf = self._shelf(guild_id)
+        own = shelf.titles.dramas if shelf else {}
+        merged = {**self._titles.dramas, **own}
+        return sorted(merged.values(), key=lambda d: (fold(d.title), d.year))
+
+    def is_shipped(self, slug: str) -> bool:
+        return slug in self._titles.dramas
+
+    def _title_scores(
+        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False, strict: bool = False
+    ) -> dict[str, float]:
+        scores = self._titles.scores(query, limit=limit, prefix=prefix, strict=strict)
+        shelf = self._shelf(guild_id)
+        if shelf is not None:
+            for slug in shelf.titles.dramas:  # replaced in this server: scored by its own keys
+                scores.pop(slug, None)
+            scores.update(shelf.titles.scores(query, limit=limit, prefix=prefix, strict=strict))
+        return scores
+
+    def find(self, query: str, guild_id: int | None) -> Drama:
+        """The one drama a member meant, or a :class:`UserError` that says what to try."""
+        meant, suggestions = pick(
+            self._title_scores(query, guild_id, limit=8, strict=True),
+            self._title_scores(query, guild_id, limit=8),
+        )
+        dramas = [d for d in (self.get(s, guild_id) for s in meant) if d is not None]
+        if len(dramas) == 1:
+            return dramas[0]
+        if len(dramas) > 1:
+            raise AmbiguousTitle(sorted(dramas, key=lambda d: d.year))
+        raise DramaNotFound(query, [d for d in (self.get(s, guild_id) for s in suggestions) if d])
+
+    def suggest(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Drama]:
+        """Autocomplete: best first, at most ``limit``; everything alphabetically for an empty query."""
+        if not fold(query):
+            return self.visible(guild_id)[:limit]
+        scores = self._title_scores(query, guild_id, limit=limit, prefix=True)
+        ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
+        return [d for d in (self.get(slug, guild_id) for slug, _ in ranked) if d is not None]
+
+    def _people_found(
+        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False, strict: bool = False
+    ) -> dict[str, float]:
+        scores = self._people.scores(query, limit=limit, prefix=prefix, strict=strict)
+        shelf = self._shelf(guild_id)
+        if shelf is not None:
+            for key, score in shelf.people.scores(query, limit=limit, prefix=prefix, strict=strict).items():
+                scores[key] = max(score, scores.get(key, 0.0))
+        return scores
+
+    def person(self, key: str, guild_id: int | None) -> Person | None:
+        """Everything an actor played in the dramas this server sees."""
+        shelf = self._shelf(guild_id)
+        hidden = set(shelf.titles.dramas) if shelf else set()
+        found: list[Person] = []
+        shipped = self._people.people.get(key)
+        if shipped is not None:
+            roles = tuple(r for r in shipped.roles if r.drama.slug not in hidden)
+            if roles:
+                found.append(dataclasses.replace(shipped, roles=roles))
+        if shelf is not None and key in shelf.people.people:
+            found.append(shelf.people.people[key])
+        return merge_people(found) if found else None
+
+    def find_person(self, query: str, guild_id: int | None) -> Person:
+        meant, suggestions = pick(
+            self._people_found(query, guild_id, limit=8, strict=True),
+            self._people_found(query, guild_id, limit=8),
+        )
+        people = [p for p in (self.person(k, guild_id) for k in meant) if p is not None]
+        if people:  # two actors sharing a name exactly: the first, as their roles are listed by year
+            return people[0]
+        raise PersonNotFound(query, [p for p in (self.person(k, guild_id) for k in suggestions) if p])
+
+    def suggest_people(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Person]:
+        if not fold(query):
+            keys = sorted(self._people.people)[:limit]
+            shelf = self._shelf(guild_id)
+            if shelf is not None:
+                keys = sorted({*keys, *shelf.people.people})[:limit]
+        else:
+            scores = self._people_found(query, guild_id, limit=limit, prefix=True)
+            keys = [k for k, _ in sorted(scores.items(), key=lambda item: -item[1])[:limit]]
+        return [p for p in (self.person(k, guild_id) for k in keys) if p is not None]
+
+    # -- changing --------------------------------------------------------------------------
+
+    def _existing(self, drama: Drama, guild_id: int) -> Drama | None:
+        """The drama this one would replace: same id, or same title and year."""
+        by_slug = self.get(drama.slug, guild_id)
+        if by_slug is not None:
+            return by_slug
+        for other in self.visible(guild_id):
+            if fold(other.title) == fold(drama.title) and other.year == drama.year:
+                return other
+        return None
+
+    async def add(
+        self, guild_id: int, drama: Drama, document: str, *, added_by: int, now: datetime, replace: bool
+    ) -> Added:
+        """Store a validated drama for a server; refuses to overwrite unless ``replace``."""
+        async with self._lock:
+            existing = self._existing(drama, guild_id)
+            if existing is not None and not replace:
+                raise UserError(
+                    f"**{existing.display_title}** is already in the catalog. "
+                    "Run the command again with `replace:True` to update it."
+                )
+            if existing is not None:
+                drama = dataclasses.replace(drama, slug=existing.slug)
+            await self._storage.execute(
+                "INSERT INTO guild_dramas (guild_id, slug, title, year, document, added_by, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, slug) DO UPDATE SET title = excluded.title, year = excluded.year,"
+                " document = excluded.document, added_by = excluded.added_by, added_at = excluded.added_at",
+                (guild_id, drama.slug, drama.title, drama.year, document, added_by, now.isoformat()),
+            )
+            self._rebuild(guild_id, drama)
+            return Added(drama, existing)
+
+    def _rebuild(self, guild_id: int, changed: Drama | None, removed: str | None = None) -> None:
+        shelf = self._shelves.get(guild_id)
+        own = dict(shelf.titles.dramas) if shelf else {}
+        if removed is not None:
+            own.pop(removed, None)
+        if changed is not None:
+            own[changed.slug] = changed
+        dramas = list(own.values())
+        check_unique(dramas)
+        if dramas:
+            self._shelves[guild_id] = _Shelf.of(dramas)
+        else:
+            self._shelves.pop(guild_id, None)
+
+    async def references(self, guild_id: int, slug: str) -> dict[str, int]:
+        """Rows in this server that point at a drama: every table with ``guild_id`` and ``drama_slug``."""
+        tables = await self._storage.fetchall(
+            "SELECT m.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS c"
+            " WHERE m.type = 'table' AND c.name IN ('guild_id', 'drama_slug')"
+            " GROUP BY m.name HAVING count(*) = 2 ORDER BY m.name"
+        )
+        counts: dict[str, int] = {}
+        for row in tables:
+            table = str(row["name"]).replace('"', '""')  # a name read from the schema, never from input
+            found = await self._storage.fetchone(
+                f'SELECT count(*) FROM "{table}" WHERE guild_id = ? AND drama_slug = ?', (guild_id, slug)
+            )
+            if found is not None and found[0]:
+                counts[str(row["name"])] = int(found[0])
+        return counts
+
+    async def remove(self, guild_id: int, drama: Drama) -> Drama | None:
+        """Remove a drama this server added; return the shipped drama that shows again, if any."""
+        async with self._lock:
+            shelf = self._shelves.get(guild_id)
+            if shelf is None or drama.slug not in shelf.titles.dramas:
+                raise UserError(
+                    f"**{drama.display_title}** ships with the bot, so it can't be removed here. "
+                    "You can replace it with `/catalog add replace:True`."
+                )
+            shipped = self._titles.dramas.get(drama.slug)
+            if shipped is None:
+                used = await self.references(guild_id, drama.slug)
+                if used:
+                    what = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in used.items())
+                    raise UserError(
+                        f"**{drama.display_title}** can't be removed: this server still has {what} for it. "
+                        "Remove those first."
+                    )
+            await self._storage.execute(
+                "DELETE FROM guild_dramas WHERE guild_id = ? AND slug = ?", (guild_id, drama.slug)
+            )
+            self._rebuild(guild_id, None, removed=drama.slug)
+            return shipped

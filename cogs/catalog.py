@@ -1,0 +1,78 @@
+"""Catalog management for server admins: `/catalog add` and `/catalog remove`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog import MAX_FILE_BYTES, CatalogError, parse_drama_bytes
+from bot.client import DramaClub, Interaction
+from bot.errors import UserError
+from cogs import _autocomplete as autocomplete
+from cogs import _render as render
+from cogs._checks import catalog_admin
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add or remove dramas (admins)"):
+    def __init__(self, bot: DramaClub) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(
+        name="add", description="Add a drama from a .toml file (the README shows the format)"
+    )
+    @app_commands.describe(
+        file="A drama file in the same TOML format as data/dramas/",
+        replace="Update a drama that is already in the catalog",
+    )
+    @catalog_admin()
+    async def add(self, interaction: Interaction, file: discord.Attachment, replace: bool = False) -> None:
+        assert interaction.guild_id is not None
+        if file.size > MAX_FILE_BYTES:
+            raise UserError(
+                f"`{file.filename}` is {file.size:,} bytes; a drama file may be at most {MAX_FILE_BYTES:,} bytes."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        try:
+            drama = await asyncio.to_thread(parse_drama_bytes, data, file.filename)
+        except CatalogError as error:
+            raise UserError(
+                f"Nothing was added: {error}. The README's “The catalog” section shows the format."
+            ) from None
+        added = await self.bot.catalog.add(
+            interaction.guild_id,
+            drama,
+            data.decode("utf-8"),
+            added_by=interaction.user.id,
+            now=discord.utils.utcnow(),
+            replace=replace,
+        )
+        verb = "Updated" if added.replaced is not None else "Added"
+        await interaction.followup.send(
+            f"{verb} **{added.drama.display_title}**. Members can find it with `/drama` now.",
+            embed=render.drama_card(added.drama),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="remove", description="Remove a drama this server added")
+    @app_commands.describe(title="The drama to remove")
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    @catalog_admin()
+    async def remove(self, interaction: Interaction, title: app_commands.Range[str, 1, 200]) -> None:
+        assert interaction.guild_id is not None
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        restored = await self.bot.catalog.remove(interaction.guild_id, drama)
+        message = f"Removed **{drama.display_title}** from this server's catalog."
+        if restored is not None:
+            message += " The version that ships with the bot is shown again."
+        await interaction.response.send_message(message, ephemeral=True)
+
+
+async def setup(bot: DramaClub) -> None:
+    await bot.add_cog(CatalogCog(bot))

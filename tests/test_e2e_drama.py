@@ -1,0 +1,104 @@
+"""Members look dramas and people up: /drama, /review, /cast, /actor and their autocomplete."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Club
+
+
+async def test_alice_reads_the_soundtrack_1_card(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Soundtrack #1")
+    (card,) = result.response.embeds
+    fields = {f.name: f.value for f in card.fields}
+    assert card.description is not None
+    assert "사운드트랙 #1" in card.description
+    assert "twenty years" in card.description
+    assert fields["Watch on"] == "Disney+"
+    assert fields["Genres"] == "Romance, Music"
+    assert "Friends to lovers" in fields["Tropes"]
+    assert "T" not in fields["Aired"].split("\n")[0].replace("–", "")[:3]  # no raw ISO dates
+    assert "2022-03-23" not in str(card.to_dict())
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["soundtrack 1", "SOUNDTRACK#1", "Soundtrak #1", "Soundtrack No. 1", "사운드트랙 #1", "soundtrack-1"],
+)
+async def test_titles_are_found_however_they_are_typed(club: Club, typed: str) -> None:
+    result = await club.alice.slash(club.channel, "drama", title=typed)
+    assert not result.ephemeral
+    assert result.response.embeds[0].title == "Soundtrack #1 (2022)"
+
+
+async def test_an_unknown_title_suggests_close_ones(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Soundtrack 2 Reloaded")
+    assert result.ephemeral
+    assert "Did you mean **Soundtrack #1 (2022)**?" in result.response.content
+    assert "/catalog add" in result.response.content
+
+
+async def test_title_autocomplete_offers_the_drama_by_slug(club: Club) -> None:
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "sound")
+    assert choices == [{"name": "Soundtrack #1 (2022)", "value": "soundtrack-1"}]
+    assert await club.alice.autocomplete(club.channel, "drama", "title", "zzzzzz") == []
+    result = await club.alice.slash(club.channel, "drama", title=choices[0]["value"])
+    assert result.response.embeds[0].title == "Soundtrack #1 (2022)"
+
+
+async def test_review_hides_late_story_points_behind_spoiler_marks(club: Club) -> None:
+    result = await club.bob.slash(club.channel, "review", title="soundtrack 1")
+    (embed,) = result.response.embeds
+    assert embed.title == "Review: Soundtrack #1 (2022)"
+    highlights = "\n".join(f.value for f in embed.fields if "ighlights" in f.name)
+    assert "**Chemistry**: Park Hyung-Sik and Han So-Hee carry the show" in highlights
+    assert "**Pacing**:" in highlights and "**Cinematography**:" in highlights and "**Music**:" in highlights
+    assert "**Ending** (spoiler, episode 4+): ||The series ends happily" in highlights
+    assert "**Missed chances** (spoiler, episode 2+): ||" in highlights
+    for line in highlights.splitlines():
+        if "spoiler" in line:
+            assert line.endswith("||")
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Verdict"].startswith("A tender, well-paced friends-to-lovers romance")
+    assert "The Movie Culture" in embed.footer.text
+
+
+async def test_cast_lists_everyone_with_their_roles(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "cast", title="Soundtrack #1")
+    (embed,) = result.response.embeds
+    text = embed.description
+    assert text is not None
+    leads, supporting = text.split("__Supporting cast__")
+    assert "**Park Hyung-Sik** as Han Seon-Woo" in leads and "**Han So-Hee** as Lee Eun-Su" in leads
+    for line in (
+        "**Seo In-Guk** as Jay Jun",
+        "**Kim Jo-Hoon** as Kang Ul-Il",
+        "**Yoon Seo-Ah** as Kim Seo-Yeon",
+    ):
+        assert line in supporting
+    assert embed.footer.text == "5 cast members"
+    assert result.response.components == []  # one page: no buttons
+
+
+@pytest.mark.parametrize("typed", ["Han So-Hee", "han sohee", "Hansohee", "Eun-Soo", "Lee Eun-Su", "eunsu"])
+async def test_actor_finds_han_so_hee_by_any_spelling_or_her_character(club: Club, typed: str) -> None:
+    result = await club.alice.slash(club.channel, "actor", name=typed)
+    (embed,) = result.response.embeds
+    assert embed.title == "Han So-Hee"
+    assert "**Soundtrack #1 (2022)**: Lee Eun-Su (lead)" in (embed.description or "")
+
+
+async def test_the_reviews_sun_woo_finds_park_hyung_sik(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "actor", name="Sun-Woo")
+    assert result.response.embeds[0].title == "Park Hyung-Sik"
+
+
+async def test_an_unknown_person_is_answered_privately(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "actor", name="Hyun Bin-Nope Xyz")
+    assert result.ephemeral
+    assert "Nobody called “Hyun Bin-Nope Xyz” appears in the catalog" in result.response.content
+
+
+async def test_actor_autocomplete_names_the_character(club: Club) -> None:
+    choices = await club.alice.autocomplete(club.channel, "actor", "name", "han so")
+    assert choices[0] == {"name": "Han So-Hee (Lee Eun-Su, Soundtrack #1)", "value": "Han So-Hee"}
