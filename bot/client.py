@@ -20,8 +20,8 @@ from discord.ext import commands
 
 import cogs
 from bot.catalog import load_catalog_dir
-from bot.errors import UserError
 from bot.club_catalog import ClubCatalog
+from bot.errors import UserError
 from bot.settings import Settings
 from bot.storage import Storage
 

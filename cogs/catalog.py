@@ -35,7 +35,8 @@ class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add
         assert interaction.guild_id is not None
         if file.size > MAX_FILE_BYTES:
             raise UserError(
-                f"`{file.filename}` is {file.size:,} bytes; a drama file may be at most {MAX_FILE_BYTES:,} bytes."
+                f"`{file.filename}` is {file.size:,} bytes; "
+                f"a drama file may be at most {MAX_FILE_BYTES:,} bytes."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()

@@ -1,0 +1,164 @@
+"""Admins grow the catalog with /catalog add and /catalog remove; members see it at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Club
+from tests.factories import drama_toml
+
+NEW_DRAMA = drama_toml(
+    "Moonlit Bakery",
+    2023,
+    episodes=12,
+    cast=(("Kim Ha-Neul", "Yoon Bom", "lead"), ("Choi Jin-Woo", "Baek Ian", "lead")),
+)
+
+
+async def stored_dramas(club: Club) -> list[tuple[int, str]]:
+    rows = await club.bot.storage.fetchall("SELECT guild_id, slug FROM guild_dramas ORDER BY slug")
+    return [(row["guild_id"], row["slug"]) for row in rows]
+
+
+async def test_an_admin_adds_a_drama_and_members_find_it_at_once(club: Club) -> None:
+    result = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    assert result.ephemeral
+    message = result.followups[0] if result.followups else result.response
+    assert "Added **Moonlit Bakery (2023)**" in message.content
+    assert await stored_dramas(club) == [(club.guild.id, "moonlit-bakery-2023")]
+
+    card = await club.alice.slash(club.channel, "drama", title="moonlit bakery")
+    assert card.response.embeds[0].title == "Moonlit Bakery (2023)"
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "moon")
+    assert choices[0]["value"] == "moonlit-bakery-2023"
+    actor = await club.alice.slash(club.channel, "actor", name="Yoon Bom")
+    assert actor.response.embeds[0].title == "Kim Ha-Neul"
+
+    # it survives a restart
+    await club.restart()
+    again = await club.bob.slash(club.channel, "drama", title="Moonlit Bakery")
+    assert again.response.embeds[0].title == "Moonlit Bakery (2023)"
+
+
+async def test_another_server_does_not_see_the_addition(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    other = club.env.create_guild(name="Other club")
+    channel = other.create_text_channel("lobby")
+    stranger = other.add_member(club.env.create_user("stranger"))
+    result = await stranger.slash(channel, "drama", title="Moonlit Bakery")
+    assert result.ephemeral and "couldn't find" in result.response.content
+    shipped = await stranger.slash(channel, "drama", title="Soundtrack #1")
+    assert shipped.response.embeds[0].title == "Soundtrack #1 (2022)"
+
+
+async def test_an_existing_title_is_updated_only_with_replace(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    changed = NEW_DRAMA.replace("A test plot.", "A changed plot.")
+
+    refused = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", changed.encode()))
+    message = refused.followups[0] if refused.followups else refused.response
+    assert (
+        refused.ephemeral
+        and "already in the catalog" in message.content
+        and "replace:True" in message.content
+    )
+    card = await club.alice.slash(club.channel, "drama", title="Moonlit Bakery")
+    assert "A test plot." in (card.response.embeds[0].description or "")
+
+    updated = await club.admin.slash(
+        club.channel, "catalog add", file=("moonlit.toml", changed.encode()), replace=True
+    )
+    message = updated.followups[0] if updated.followups else updated.response
+    assert "Updated **Moonlit Bakery (2023)**" in message.content
+    card = await club.alice.slash(club.channel, "drama", title="Moonlit Bakery")
+    assert "A changed plot." in (card.response.embeds[0].description or "")
+    assert len(await stored_dramas(club)) == 1
+
+
+async def test_replacing_a_shipped_drama_changes_it_in_this_server_only(club: Club) -> None:
+    from bot.settings import DEFAULT_CATALOG_DIR
+
+    text = (DEFAULT_CATALOG_DIR / "soundtrack-1.toml").read_text()
+    text = text.replace(
+        'verdict = "A tender, well-paced friends-to-lovers romance: add it to your watchlist."',
+        'verdict = "Our club says: perfect for a rainy weekend."',
+    )
+    await club.admin.slash(club.channel, "catalog add", file=("st.toml", text.encode()), replace=True)
+    review = await club.alice.slash(club.channel, "review", title="Soundtrack #1")
+    assert {f.name: f.value for f in review.response.embeds[0].fields}["Verdict"].startswith("Our club says")
+
+    removed = await club.admin.slash(club.channel, "catalog remove", title="Soundtrack #1")
+    assert "shown again" in removed.response.content
+    review = await club.alice.slash(club.channel, "review", title="Soundtrack #1")
+    assert {f.name: f.value for f in review.response.embeds[0].fields}["Verdict"].startswith("A tender")
+
+
+async def test_remove_deletes_an_added_drama_and_refuses_shipped_ones(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    result = await club.admin.slash(club.channel, "catalog remove", title="moonlit-bakery-2023")
+    assert result.ephemeral and "Removed **Moonlit Bakery (2023)**" in result.response.content
+    assert await stored_dramas(club) == []
+    gone = await club.alice.slash(club.channel, "drama", title="Moonlit Bakery")
+    assert gone.ephemeral
+
+    shipped = await club.admin.slash(club.channel, "catalog remove", title="Soundtrack #1")
+    assert shipped.ephemeral and "ships with the bot" in shipped.response.content
+
+
+async def test_remove_refuses_while_club_records_point_at_the_drama(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    # Any table with guild_id and drama_slug columns counts as a reference (ratings, parties, ...).
+    await club.bot.storage.execute("CREATE TABLE club_notes (guild_id INTEGER, drama_slug TEXT)")
+    await club.bot.storage.execute(
+        "INSERT INTO club_notes VALUES (?, ?)", (club.guild.id, "moonlit-bakery-2023")
+    )
+    result = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
+    assert result.ephemeral
+    assert "can't be removed: this server still has 1 club notes for it" in result.response.content
+    assert len(await stored_dramas(club)) == 1
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "expected"),
+    [
+        ("broken.toml", b"[drama\ntitle = 'x'", "broken.toml: is not valid TOML"),
+        (
+            "untitled.toml",
+            NEW_DRAMA.replace('title = "Moonlit Bakery"\n', "").encode(),
+            "drama.title: is required",
+        ),
+        (
+            "negative.toml",
+            NEW_DRAMA.replace("episode_count = 12", "episode_count = -4").encode(),
+            "drama.episode_count: must be between 1 and 500, not -4",
+        ),
+        (
+            "huge.toml",
+            b"# padding\n" * 500_000,
+            "is 5,000,000 bytes; a drama file may be at most 1,000,000 bytes",
+        ),
+        ("poster.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "is not UTF-8 text"),
+        ("notes.txt", b"Just some notes about dramas we like.", "is not valid TOML"),
+    ],
+)
+async def test_bad_files_are_refused_with_the_field_and_the_problem(
+    club: Club, filename: str, data: bytes, expected: str
+) -> None:
+    result = await club.admin.slash(club.channel, "catalog add", file=(filename, data))
+    assert result.ephemeral
+    message = result.followups[0] if result.followups else result.response
+    assert expected in message.content
+    assert await stored_dramas(club) == []
+
+
+async def test_members_without_manage_server_are_refused(club: Club) -> None:
+    assert "catalog add" not in club.alice.available_commands(club.channel)
+    assert "catalog add" in club.admin.available_commands(club.channel)
+
+    # Even if a server lets everyone see the command, the bot still checks the permission.
+    (catalog,) = [c for c in await club.bot.tree.fetch_commands() if c.name == "catalog"]
+    club.guild.set_command_permissions(catalog, {club.guild.default_role: True})
+    result = await club.alice.slash(club.channel, "catalog add", file=("m.toml", NEW_DRAMA.encode()))
+    assert result.ephemeral
+    assert result.response.content == "You need the **Manage Server** permission to do that."
+    assert await stored_dramas(club) == []
