@@ -121,22 +121,19 @@ class ClubCatalog:
         return slug in self._titles.dramas
 
     def _title_scores(
-        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False, strict: bool = False
+        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False
     ) -> dict[str, float]:
-        scores = self._titles.scores(query, limit=limit, prefix=prefix, strict=strict)
+        scores = self._titles.scores(query, limit=limit, prefix=prefix)
         shelf = self._shelf(guild_id)
         if shelf is not None:
             for slug in shelf.titles.dramas:  # replaced in this server: scored by its own keys
                 scores.pop(slug, None)
-            scores.update(shelf.titles.scores(query, limit=limit, prefix=prefix, strict=strict))
+            scores.update(shelf.titles.scores(query, limit=limit, prefix=prefix))
         return scores
 
     def find(self, query: str, guild_id: int | None) -> Drama:
         """The one drama a member meant, or a :class:`UserError` that says what to try."""
-        meant, suggestions = pick(
-            self._title_scores(query, guild_id, limit=8, strict=True),
-            self._title_scores(query, guild_id, limit=8),
-        )
+        meant, suggestions = pick(self._title_scores(query, guild_id, limit=8))
         dramas = [d for d in (self.get(s, guild_id) for s in meant) if d is not None]
         if len(dramas) == 1:
             return dramas[0]
@@ -153,12 +150,12 @@ class ClubCatalog:
         return [d for d in (self.get(slug, guild_id) for slug, _ in ranked) if d is not None]
 
     def _people_found(
-        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False, strict: bool = False
+        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False
     ) -> dict[str, float]:
-        scores = self._people.scores(query, limit=limit, prefix=prefix, strict=strict)
+        scores = self._people.scores(query, limit=limit, prefix=prefix)
         shelf = self._shelf(guild_id)
         if shelf is not None:
-            for key, score in shelf.people.scores(query, limit=limit, prefix=prefix, strict=strict).items():
+            for key, score in shelf.people.scores(query, limit=limit, prefix=prefix).items():
                 scores[key] = max(score, scores.get(key, 0.0))
         return scores
 
@@ -177,10 +174,7 @@ class ClubCatalog:
         return merge_people(found) if found else None
 
     def find_person(self, query: str, guild_id: int | None) -> Person:
-        meant, suggestions = pick(
-            self._people_found(query, guild_id, limit=8, strict=True),
-            self._people_found(query, guild_id, limit=8),
-        )
+        meant, suggestions = pick(self._people_found(query, guild_id, limit=8))
         people = [p for p in (self.person(k, guild_id) for k in meant) if p is not None]
         if people:  # two actors sharing a name exactly: the first, as their roles are listed by year
             return people[0]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from bot.catalog import CastMember, Drama
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_WORD = re.compile(r"\w+")
 # Romanization folds, applied in order to already-folded names.
 _ROMANIZATION = (("eo", "u"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("wu", "u"), ("kk", "k"))
 
@@ -45,72 +46,102 @@ def fold_name(text: str) -> str:
     return folded
 
 
-def name_keys(name: str) -> set[str]:
-    """A person's keys: the whole name, and the given name alone (``"Han Seon-Woo"`` -> ``"sunu"``)."""
-    keys = {fold_name(name)}
-    parts = name.split()
-    if len(parts) > 1:
-        keys.add(fold_name(" ".join(parts[1:])))
-    keys.discard("")
-    return keys
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()) if w != "_"]
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The keys one name is found by: whole (exact and fuzzy) and from each word on (prefix)."""
+
+    whole: str
+    starts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, name: str, fold_with: Callable[[str], str]) -> Keys:
+        parts = words(name)
+        starts = tuple(fold_with("".join(parts[i:])) for i in range(len(parts)))
+        return cls(fold_with(name), starts)
 
 
 class _KeyIndex:
-    """Sorted folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups."""
+    """Folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups.
 
-    __slots__ = ("_owners", "_sorted_keys", "_sorted_owners")
+    Fuzzy matching scans only the whole keys (one per name); prefix matching also finds a query
+    at the start of any later word (``"river"`` finds *Moon River*) with a binary search.
+    """
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        owners: dict[str, list[str]] = {}
-        for key, owner in pairs:
-            bucket = owners.setdefault(key, [])
-            if owner not in bucket:
-                bucket.append(owner)
-        self._owners = {k: tuple(v) for k, v in owners.items()}
-        self._sorted_keys = sorted(self._owners)
-        self._sorted_owners = [self._owners[k] for k in self._sorted_keys]
+    __slots__ = ("_exact", "_prefix_keys", "_prefix_owners", "_whole_keys", "_whole_owners")
+
+    def __init__(
+        self, entries: Iterable[tuple[str, Keys]], exact_only: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        exact: dict[str, list[str]] = {}
+        starts: dict[str, list[str]] = {}
+
+        def own(table: dict[str, list[str]], key: str, owner: str) -> None:
+            if key:
+                bucket = table.setdefault(key, [])
+                if owner not in bucket:
+                    bucket.append(owner)
+
+        for owner, keys in entries:
+            own(exact, keys.whole, owner)
+            for start in keys.starts:
+                own(starts, start, owner)
+        whole = {k: tuple(v) for k, v in exact.items()}
+        for key, owner in exact_only:
+            own(exact, key, owner)
+        self._exact = {k: tuple(v) for k, v in exact.items()}
+        self._whole_keys = list(whole)
+        self._whole_owners = list(whole.values())
+        self._prefix_keys = sorted(starts)
+        self._prefix_owners = [tuple(starts[k]) for k in self._prefix_keys]
 
     def exact(self, key: str) -> tuple[str, ...]:
-        return self._owners.get(key, ())
+        return self._exact.get(key, ())
 
     def prefixed(self, key: str, limit: int) -> list[str]:
         found: dict[str, None] = {}
-        start = bisect.bisect_left(self._sorted_keys, key)
-        for index in range(start, len(self._sorted_keys)):
-            if not self._sorted_keys[index].startswith(key) or len(found) >= limit:
+        start = bisect.bisect_left(self._prefix_keys, key)
+        for index in range(start, len(self._prefix_keys)):
+            if not self._prefix_keys[index].startswith(key) or len(found) >= limit:
                 break
-            for owner in self._sorted_owners[index]:
+            for owner in self._prefix_owners[index]:
                 found.setdefault(owner)
         return list(found)[:limit]
 
-    def fuzzy(self, key: str, limit: int, *, strict: bool) -> dict[str, float]:
-        """Whole-key similarity when ``strict`` (deciding), else rapidfuzz's forgiving WRatio (suggesting)."""
-        scorer = fuzz.ratio if strict else fuzz.WRatio
+    def fuzzy(self, key: str, limit: int) -> dict[str, float]:
+        """Whole-key similarity (rapidfuzz's normalized Indel ratio), 0..100."""
         best: dict[str, float] = {}
         for _, score, index in process.extract(
-            key, self._sorted_keys, scorer=scorer, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
+            key, self._whole_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
         ):
-            for owner in self._sorted_owners[index]:
+            for owner in self._whole_owners[index]:
                 best[owner] = max(score, best.get(owner, 0.0))
         return best
 
-    def ranked(self, key: str, *, limit: int, prefix: bool, strict: bool) -> dict[str, float]:
+    def ranked(self, key: str, *, limit: int, prefix: bool) -> dict[str, float]:
         """Owner -> score: exact matches :data:`EXACT`, prefix ones :data:`PREFIX`, else fuzzy."""
-        scores = self.fuzzy(key, limit, strict=strict) if key else {}
-        if prefix and key:
+        if not key:
+            return {}
+        scores: dict[str, float] = {}
+        if prefix:
             for owner in self.prefixed(key, limit):
-                scores[owner] = max(scores.get(owner, 0.0), PREFIX)
+                scores[owner] = PREFIX
+        if len(scores) < limit:
+            for owner, score in self.fuzzy(key, limit).items():
+                scores[owner] = max(score, scores.get(owner, 0.0))
         for owner in self.exact(key):
             scores[owner] = EXACT
         return scores
 
 
-def pick(scores: dict[str, float], loose: dict[str, float] | None = None) -> tuple[list[str], list[str]]:
+def pick(scores: dict[str, float]) -> tuple[list[str], list[str]]:
     """Decide what a typed query meant: ``(meant, suggestions)``.
 
-    ``scores`` come from strict matching. ``meant`` holds one id when the query is clear, several
-    when they tie exactly (a title two dramas share), and none when the member has to choose from
-    ``suggestions``, which are ranked by the ``loose`` scores where given.
+    ``meant`` holds one id when the query is clear, several when they tie exactly (a title two
+    dramas share), and none when the member has to choose from ``suggestions``.
     """
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     exact = [owner for owner, score in ranked if score >= EXACT]
@@ -121,8 +152,6 @@ def pick(scores: dict[str, float], loose: dict[str, float] | None = None) -> tup
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if best_score >= FUZZY_CUTOFF and best_score - runner_up >= FUZZY_MARGIN:
             return [best], []
-    if loose is not None:
-        ranked = sorted({**loose, **scores}.items(), key=lambda item: -item[1])
     return [], [owner for owner, score in ranked if score >= SUGGEST_CUTOFF][:5]
 
 
@@ -136,14 +165,15 @@ class TitleIndex:
     @classmethod
     def build(cls, dramas: Iterable[Drama]) -> TitleIndex:
         by_slug = {drama.slug: drama for drama in dramas}
-        pairs = ((key, slug) for slug, drama in by_slug.items() for key in title_keys(drama))
-        return cls(by_slug, _KeyIndex(pairs))
+        entries = [(slug, Keys.of(name, fold)) for slug, d in by_slug.items() for name in title_names(d)]
+        with_year = [
+            (fold(f"{name} {d.year}"), slug) for slug, d in by_slug.items() for name in title_names(d)
+        ]
+        return cls(by_slug, _KeyIndex(entries, with_year))
 
-    def scores(
-        self, query: str, *, limit: int, prefix: bool = False, strict: bool = False
-    ) -> dict[str, float]:
+    def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         query = query.strip()
-        scores = self._keys.ranked(fold(query), limit=limit, prefix=prefix, strict=strict)
+        scores = self._keys.ranked(fold(query), limit=limit, prefix=prefix)
         if query in self.dramas:  # an autocomplete choice's value is the slug
             scores[query] = EXACT + 1
         return scores
@@ -152,14 +182,11 @@ class TitleIndex:
         return sorted(self.dramas.values(), key=lambda d: (fold(d.title), d.year))[:limit]
 
 
-def title_keys(drama: Drama) -> set[str]:
+def title_names(drama: Drama) -> list[str]:
     names = [drama.title, *drama.aliases]
     if drama.native_title:
         names.append(drama.native_title)
-    keys = {fold(name) for name in names}
-    keys |= {fold(f"{name} {drama.year}") for name in names}
-    keys.discard("")
-    return keys
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,26 +215,30 @@ class PeopleIndex:
     def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
         roles: dict[str, list[Role]] = {}
         names: dict[str, str] = {}
-        pairs: list[tuple[str, str]] = []
+        entries: list[tuple[str, Keys]] = []
         for drama in dramas:
             for member in drama.cast:
                 key = fold_name(member.actor)
                 names.setdefault(key, member.actor)
                 roles.setdefault(key, []).append(Role(drama, member))
-                for name in (member.actor, *member.actor_aliases):
-                    pairs.extend((k, key) for k in name_keys(name))
-                for name in (member.character, *member.character_aliases):
-                    pairs.extend((k, key) for k in name_keys(name))
+                for name in (
+                    member.actor,
+                    *member.actor_aliases,
+                    member.character,
+                    *member.character_aliases,
+                ):
+                    entries.append((key, Keys.of(name, fold_name)))
+                    given = name.split()[1:]  # "Han Seon-Woo" is also found as "Seon-Woo"
+                    if given:
+                        entries.append((key, Keys.of(" ".join(given), fold_name)))
         people = {
             key: Person(key, names[key], tuple(sorted(found, key=lambda r: (-r.drama.year, r.drama.title))))
             for key, found in roles.items()
         }
-        return cls(people, _KeyIndex(pairs))
+        return cls(people, _KeyIndex(entries))
 
-    def scores(
-        self, query: str, *, limit: int, prefix: bool = False, strict: bool = False
-    ) -> dict[str, float]:
-        return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix, strict=strict)
+    def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
+        return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)
 
 
 def merge_people(found: Sequence[Person]) -> Person:

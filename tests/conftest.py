@@ -64,8 +64,13 @@ class Club:
 
 @pytest_asyncio.fixture
 async def club(settings: Settings) -> AsyncIterator[Club]:
-    env = simcord.Env(create_bot(settings))
-    await env.start()
+    bot = create_bot(settings)
+    env = simcord.Env(bot)
+    try:
+        await env.start()
+    except BaseException:
+        await bot.close()  # the database thread must not outlive a failed start
+        raise
     club = None
     try:
         guild = env.create_guild(name="K-Drama Club")

@@ -51,14 +51,14 @@ def test_people_index_finds_actors_by_character_and_given_name() -> None:
         ("Eun-Soo", "Han So-Hee"),
         ("hansohee", "Han So-Hee"),
     ]:
-        meant, _ = pick(index.scores(query, limit=5, strict=True))
+        meant, _ = pick(index.scores(query, limit=5))
         assert [index.people[k].name for k in meant] == [actor], query
 
 
 def test_title_index_prefix_and_fuzzy() -> None:
     dramas = [parse_drama_text(drama_toml(f"Moon Story {n}", 2000 + n), f"{n}.toml") for n in range(10)]
     index = TitleIndex.build(dramas)
-    scores = index.scores("moon story 3", limit=5, strict=True)
+    scores = index.scores("moon story 3", limit=5)
     assert max(scores, key=lambda k: scores[k]) == "moon-story-3-2003"
     prefixed = index.scores("moon", limit=25, prefix=True)
     assert len(prefixed) == 10
