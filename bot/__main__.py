@@ -101,9 +101,7 @@ def validate_catalog(paths: Sequence[Path]) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="kdrama-bot", description="Drama Club, a Discord bot for K-drama clubs"
-    )
+    root = argparse.ArgumentParser(prog="kdrama-bot", description="Drama Club, a Discord bot for K-drama clubs")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("sync", help="register the slash commands with Discord now, then exit")

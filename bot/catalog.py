@@ -376,9 +376,7 @@ def parse_drama_text(text: str, source: str) -> Drama:
 
 def parse_drama_bytes(data: bytes, source: str) -> Drama:
     if len(data) > MAX_FILE_BYTES:
-        raise CatalogError(
-            source, "", f"is {len(data):,} bytes; a drama file may be at most {MAX_FILE_BYTES:,} bytes"
-        )
+        raise CatalogError(source, "", f"is {len(data):,} bytes; a drama file may be at most {MAX_FILE_BYTES:,} bytes")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

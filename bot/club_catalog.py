@@ -35,9 +35,7 @@ class DramaNotFound(UserError):
 class AmbiguousTitle(UserError):
     def __init__(self, candidates: list[Drama]) -> None:
         names = ", ".join(f"**{d.display_title}**" for d in candidates)
-        super().__init__(
-            f"More than one drama has that title: {names}. Pick one from the list, or add the year."
-        )
+        super().__init__(f"More than one drama has that title: {names}. Pick one from the list, or add the year.")
         self.candidates = candidates
 
 
@@ -81,9 +79,7 @@ class ClubCatalog:
 
     @classmethod
     async def load(cls, storage: Storage, shipped: list[Drama]) -> ClubCatalog:
-        rows = await storage.fetchall(
-            "SELECT guild_id, slug, document FROM guild_dramas ORDER BY guild_id, slug"
-        )
+        rows = await storage.fetchall("SELECT guild_id, slug, document FROM guild_dramas ORDER BY guild_id, slug")
 
         def parse() -> dict[int, list[Drama]]:
             added: dict[int, list[Drama]] = {}
@@ -93,9 +89,7 @@ class ClubCatalog:
                 except CatalogError as error:
                     log.warning("Skipping a stored drama that no longer validates: %s", error)
                     continue
-                added.setdefault(int(row["guild_id"]), []).append(
-                    dataclasses.replace(drama, slug=row["slug"])
-                )
+                added.setdefault(int(row["guild_id"]), []).append(dataclasses.replace(drama, slug=row["slug"]))
             return added
 
         return cls(storage, shipped, await asyncio.to_thread(parse))
@@ -120,9 +114,7 @@ class ClubCatalog:
     def is_shipped(self, slug: str) -> bool:
         return slug in self._titles.dramas
 
-    def _title_scores(
-        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False
-    ) -> dict[str, float]:
+    def _title_scores(self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False) -> dict[str, float]:
         scores = self._titles.scores(query, limit=limit, prefix=prefix)
         shelf = self._shelf(guild_id)
         if shelf is not None:
@@ -149,9 +141,7 @@ class ClubCatalog:
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
         return [d for d in (self.get(slug, guild_id) for slug, _ in ranked) if d is not None]
 
-    def _people_found(
-        self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False
-    ) -> dict[str, float]:
+    def _people_found(self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False) -> dict[str, float]:
         scores = self._people.scores(query, limit=limit, prefix=prefix)
         shelf = self._shelf(guild_id)
         if shelf is not None:

@@ -73,9 +73,7 @@ class _KeyIndex:
 
     __slots__ = ("_exact", "_prefix_keys", "_prefix_owners", "_whole_keys", "_whole_owners")
 
-    def __init__(
-        self, entries: Iterable[tuple[str, Keys]], exact_only: Iterable[tuple[str, str]] = ()
-    ) -> None:
+    def __init__(self, entries: Iterable[tuple[str, Keys]], exact_only: Iterable[tuple[str, str]] = ()) -> None:
         exact: dict[str, list[str]] = {}
         starts: dict[str, list[str]] = {}
 
@@ -166,9 +164,7 @@ class TitleIndex:
     def build(cls, dramas: Iterable[Drama]) -> TitleIndex:
         by_slug = {drama.slug: drama for drama in dramas}
         entries = [(slug, Keys.of(name, fold)) for slug, d in by_slug.items() for name in title_names(d)]
-        with_year = [
-            (fold(f"{name} {d.year}"), slug) for slug, d in by_slug.items() for name in title_names(d)
-        ]
+        with_year = [(fold(f"{name} {d.year}"), slug) for slug, d in by_slug.items() for name in title_names(d)]
         return cls(by_slug, _KeyIndex(entries, with_year))
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:

@@ -127,6 +127,4 @@ def check_timezone_name(name: str, *, setting: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(
-            setting, f"must be an IANA time zone name such as Asia/Seoul, not {name!r}"
-        ) from None
+        raise SettingsError(setting, f"must be an IANA time zone name such as Asia/Seoul, not {name!r}") from None

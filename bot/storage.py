@@ -76,16 +76,12 @@ async def _run(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = (
         return cursor.rowcount
 
 
-async def _fetchone(
-    db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> aiosqlite.Row | None:
+async def _fetchone(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
     async with db.execute(sql, tuple(parameters)) as cursor:
         return await cursor.fetchone()
 
 
-async def _fetchall(
-    db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> list[aiosqlite.Row]:
+async def _fetchall(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
     async with db.execute(sql, tuple(parameters)) as cursor:
         return list(await cursor.fetchall())
 

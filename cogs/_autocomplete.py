@@ -9,21 +9,15 @@ from cogs import _render as render
 
 
 async def drama_titles(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-    dramas = interaction.client.catalog.suggest(
-        current, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT
-    )
+    dramas = interaction.client.catalog.suggest(current, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT)
     return [app_commands.Choice(name=render.choice_name(d.display_title), value=d.slug) for d in dramas]
 
 
 async def people(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-    found = interaction.client.catalog.suggest_people(
-        current, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT
-    )
+    found = interaction.client.catalog.suggest_people(current, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT)
     choices = []
     for person in found:
         latest = person.roles[0]
         label = f"{person.name} ({latest.member.character}, {latest.drama.title})"
-        choices.append(
-            app_commands.Choice(name=render.choice_name(label), value=render.clip(person.name, 100))
-        )
+        choices.append(app_commands.Choice(name=render.choice_name(label), value=render.clip(person.name, 100)))
     return choices

@@ -47,9 +47,7 @@ class PageView(discord.ui.View):
                 log.debug("Could not remove page buttons from message %s", self.message.id)
 
 
-async def send_pages(
-    interaction: Interaction, pages: list[discord.Embed], *, ephemeral: bool = False
-) -> None:
+async def send_pages(interaction: Interaction, pages: list[discord.Embed], *, ephemeral: bool = False) -> None:
     """Send one embed, or the first of several pages with buttons to turn them."""
     if len(pages) == 1:
         await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)

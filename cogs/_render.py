@@ -6,11 +6,13 @@ keeps it inside the limits for titles, descriptions, fields and the 6,000-charac
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
 from bot.catalog import CastMember, Drama
+from bot.parties import Party
 from bot.search import Person
 
 TITLE_LIMIT = 256
@@ -104,9 +106,7 @@ def drama_card(drama: Drama) -> discord.Embed:
         description="\n\n".join(description) or None,
         colour=DRAMA_COLOUR,
     )
-    embed.add_field(
-        name="Episodes", value=f"{drama.episode_count} × {drama.episode_minutes} min", inline=True
-    )
+    embed.add_field(name="Episodes", value=f"{drama.episode_count} × {drama.episode_minutes} min", inline=True)
     if (when := aired(drama)) is not None:
         embed.add_field(name="Aired", value=when, inline=True)
     if drama.network:
@@ -149,9 +149,7 @@ def review_embed(drama: Drama) -> discord.Embed:
     lines = []
     for point in review.points:
         if point.is_spoiler:
-            lines.append(
-                f"**{point.topic}** (spoiler, episode {point.spoiler_from_episode}+): {spoiler(point.text)}"
-            )
+            lines.append(f"**{point.topic}** (spoiler, episode {point.spoiler_from_episode}+): {spoiler(point.text)}")
         else:
             lines.append(f"**{point.topic}**: {point.text}")
     for index, chunk in enumerate(chunk_lines(lines, FIELD_VALUE_LIMIT)):
@@ -225,3 +223,104 @@ def person_embed(person: Person, *, seen_by_club: set[str] | None = None) -> dis
     )
     embed.set_footer(text=f"{len(person.roles)} role{'s' if len(person.roles) != 1 else ''} in the catalog")
     return fit(embed)
+
+
+# -- watch parties ----------------------------------------------------------------------------
+
+EVENT_NAME_LIMIT = 100
+MENTION_LINE_LIMIT = 1500
+MENTION_LIMIT = 100  # Discord allows at most 100 users in allowed_mentions
+
+
+def party_name(drama: Drama, label: str) -> str:
+    """The Discord event's name: ``Soundtrack #1 - Episode 2 watch party`` (at most 100 characters)."""
+    suffix = f" - {label} watch party"
+    return clip(drama.title, EVENT_NAME_LIMIT - len(suffix)) + suffix
+
+
+def when(moment: datetime) -> str:
+    """A Discord timestamp every member sees in their own time zone, with a relative one."""
+    return f"{discord.utils.format_dt(moment, 'F')} ({discord.utils.format_dt(moment, 'R')})"
+
+
+def party_place(party: Party) -> str:
+    if party.voice_channel_id is not None:
+        return f"<#{party.voice_channel_id}>"
+    return party.location or "Online"
+
+
+def plan_embed(drama: Drama, parties: list[Party], *, going: int) -> discord.Embed:
+    """The announcement of a series: every party as a timestamp, and how to join."""
+    first = parties[0]
+    local = first.starts_at.astimezone(ZoneInfo(first.timezone))
+    lines = [f"**{p.episodes_label}** · {when(p.starts_at)}" for p in parties]
+    embed = discord.Embed(
+        title=f"Watch party: {drama.display_title}",
+        description=clip_lines(lines, DESCRIPTION_LIMIT - 400, more="…and {n} more parties"),
+        colour=DRAMA_COLOUR,
+    )
+    embed.add_field(name="Where", value=party_place(first), inline=True)
+    embed.add_field(name="Host", value=f"<@{first.host_id}>", inline=True)
+    embed.add_field(name="Going", value=str(going), inline=True)
+    reminder = (
+        f"{first.remind_minutes} minutes before each party, here" if first.remind_minutes else "when each party starts"
+    )
+    embed.add_field(name="Reminders", value=reminder, inline=False)
+    embed.set_footer(
+        text=f"Times are shown in your own time zone; the host planned {local:%H:%M} {first.timezone}. "
+        "Press Join to be reminded of every party, or mark Interested on a single event."
+    )
+    return fit(embed)
+
+
+def parties(count: int) -> str:
+    return f"{count} watch part{'y' if count == 1 else 'ies'}"
+
+
+def party_choice(drama: Drama | None, party: Party) -> str:
+    """An autocomplete label: the party's drama, episodes and the host's wall-clock time."""
+    local = party.starts_at.astimezone(ZoneInfo(party.timezone))
+    title = drama.title if drama is not None else party.drama_slug
+    return choice_name(f"{title} · {party.episodes_label} · {local:%d %b %H:%M} {party.timezone}")
+
+
+def party_line(drama: Drama | None, party: Party, going: int) -> str:
+    title = drama.title if drama is not None else party.drama_slug
+    return f"**{title}** · {party.episodes_label} · {when(party.starts_at)} · {going} going · {party_place(party)}"
+
+
+def party_list_embed(lines: list[str], total: int) -> discord.Embed:
+    embed = discord.Embed(
+        title="Upcoming watch parties",
+        description=clip_lines(lines, DESCRIPTION_LIMIT, more="…and {n} more") if lines else None,
+        colour=DRAMA_COLOUR,
+    )
+    if not lines:
+        embed.description = "No watch parties are planned. A host can plan one with `/watchparty schedule`."
+    elif total > len(lines):
+        embed.set_footer(text=f"Showing the next {len(lines)} of {total}; /watchparty export has them all.")
+    return fit(embed)
+
+
+def mention_list(user_ids: list[int]) -> str:
+    """Mentions for the people going, cut to fit a message with a count of the rest."""
+    mentions = [f"<@{user_id}>" for user_id in user_ids]
+    return clip_lines(mentions, MENTION_LINE_LIMIT, more="and {n} more").replace("\n", " ")
+
+
+def reminder_text(drama: Drama | None, party: Party, going: list[int]) -> str:
+    title = drama.title if drama is not None else party.drama_slug
+    text = (
+        f"⏰ **{title} · {party.episodes_label}** watch party starts {when(party.starts_at)} in {party_place(party)}."
+    )
+    if going:
+        text += f"\nGoing: {mention_list(going)}"
+    return clip(text, 2000)
+
+
+def start_text(drama: Drama | None, party: Party) -> str:
+    title = drama.title if drama is not None else party.drama_slug
+    return clip(
+        f"▶️ **{title} · {party.episodes_label}** watch party is starting now in {party_place(party)}. Enjoy!",
+        2000,
+    )

@@ -23,9 +23,7 @@ class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add
         self.bot = bot
         super().__init__()
 
-    @app_commands.command(
-        name="add", description="Add a drama from a .toml file (the README shows the format)"
-    )
+    @app_commands.command(name="add", description="Add a drama from a .toml file (the README shows the format)")
     @app_commands.describe(
         file="A drama file in the same TOML format as data/dramas/",
         replace="Update a drama that is already in the catalog",
@@ -35,8 +33,7 @@ class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add
         assert interaction.guild_id is not None
         if file.size > MAX_FILE_BYTES:
             raise UserError(
-                f"`{file.filename}` is {file.size:,} bytes; "
-                f"a drama file may be at most {MAX_FILE_BYTES:,} bytes."
+                f"`{file.filename}` is {file.size:,} bytes; a drama file may be at most {MAX_FILE_BYTES:,} bytes."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()

@@ -65,7 +65,7 @@ class Club:
 @pytest_asyncio.fixture
 async def club(settings: Settings) -> AsyncIterator[Club]:
     bot = create_bot(settings)
-    env = simcord.Env(bot)
+    env = simcord.Env(bot, settle_timeout=30)
     try:
         await env.start()
     except BaseException:
@@ -75,9 +75,7 @@ async def club(settings: Settings) -> AsyncIterator[Club]:
     try:
         guild = env.create_guild(name="K-Drama Club")
         channel = guild.create_text_channel("general")
-        admins = guild.create_role(
-            "Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True)
-        )
+        admins = guild.create_role("Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True))
         club = Club(
             env=env,
             guild=guild,
@@ -108,9 +106,7 @@ def assert_requests_valid(env: simcord.Env) -> None:
     problems: list[str] = []
     for request in env.http_requests:
         problems += discord_spec.schema_problems(request.method, request.path, request.json)
-        problems += [
-            f"{request.method} {request.path}: {p}" for p in discord_spec.limit_problems(request.json)
-        ]
+        problems += [f"{request.method} {request.path}: {p}" for p in discord_spec.limit_problems(request.json)]
     assert problems == [], "\n".join(problems)
 
 

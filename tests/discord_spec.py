@@ -2,6 +2,10 @@
 
 The spec lives in ``../shared/discord-api-spec/openapi.json`` (MIT). It does not check every
 documented limit, so :func:`limit_problems` adds Discord's limits that it leaves out.
+
+One difference is smoothed over: discord.py sends some snowflakes (``channel_id``) as JSON
+numbers, which Discord accepts, while the spec types every snowflake as a string. Integer values
+of keys named ``id`` or ``*_id`` are compared as strings; nothing else is relaxed.
 """
 
 from __future__ import annotations
@@ -68,10 +72,24 @@ def schema_problems(method: str, path: str, body: Any) -> list[str]:
     schema = {"$ref": SPEC_URI + "#", **_absolute(operation.schema)}
     del schema["$ref"]
     validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    body = _snowflakes_as_strings(body)
     return [
         f"{method} {operation.template}: {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message[:300]}"
         for e in validator.iter_errors(body)
     ]
+
+
+def _snowflakes_as_strings(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: str(v)
+            if (k == "id" or k.endswith("_id")) and isinstance(v, int) and not isinstance(v, bool)
+            else _snowflakes_as_strings(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_snowflakes_as_strings(v) for v in node]
+    return node
 
 
 def _absolute(node: Any) -> Any:

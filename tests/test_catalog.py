@@ -138,8 +138,6 @@ def test_two_dramas_with_one_title_need_different_years() -> None:
     first = parse_drama_text(MINIMAL, "a.toml")
     remake = parse_drama_text(MINIMAL.replace("2020", "2024"), "b.toml")
     check_unique([first, remake])
-    twin = parse_drama_text(
-        MINIMAL.replace('title = "Test Drama"', 'title = "Test Drama"\nid = "other"'), "c.toml"
-    )
+    twin = parse_drama_text(MINIMAL.replace('title = "Test Drama"', 'title = "Test Drama"\nid = "other"'), "c.toml")
     with pytest.raises(CatalogError, match=r"already described by a\.toml"):
         check_unique([first, twin])

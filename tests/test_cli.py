@@ -39,9 +39,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
         ({"DISCORD_TOKEN": "x", "DEFAULT_TIMEZONE": "Nowhere/Land"}, "DEFAULT_TIMEZONE"),
     ],
 )
-def test_a_bad_setting_stops_with_one_line_and_status_2(
-    tmp_path: Path, env: dict[str, str], setting: str
-) -> None:
+def test_a_bad_setting_stops_with_one_line_and_status_2(tmp_path: Path, env: dict[str, str], setting: str) -> None:
     result = run_cli(cwd=tmp_path, env=env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -59,12 +57,8 @@ def test_catalog_validate_accepts_the_shipped_catalog(tmp_path: Path) -> None:
 
 def test_catalog_validate_names_the_bad_file_and_fails(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text(
-        '[drama]\ntitle = "X"\nyear = 2020\nepisode_count = -1\nepisode_minutes = 60\nsources = ["s"]\n'
-    )
-    result = run_cli(
-        "catalog", "validate", str(DEFAULT_CATALOG_DIR / "soundtrack-1.toml"), str(bad), cwd=tmp_path
-    )
+    bad.write_text('[drama]\ntitle = "X"\nyear = 2020\nepisode_count = -1\nepisode_minutes = 60\nsources = ["s"]\n')
+    result = run_cli("catalog", "validate", str(DEFAULT_CATALOG_DIR / "soundtrack-1.toml"), str(bad), cwd=tmp_path)
     assert result.returncode == 1
     assert "invalid  bad.toml: drama.episode_count: must be between 1 and 500, not -1" in result.stdout
     assert "ok       " in result.stdout

@@ -6,9 +6,7 @@ import pytest
 
 from tests import discord_spec
 
-pytestmark = pytest.mark.skipif(
-    not discord_spec.spec_available(), reason="../shared is not beside the checkout"
-)
+pytestmark = pytest.mark.skipif(not discord_spec.spec_available(), reason="../shared is not beside the checkout")
 
 CALLBACK = "/interactions/123/token/callback"
 

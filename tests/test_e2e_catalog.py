@@ -57,17 +57,11 @@ async def test_an_existing_title_is_updated_only_with_replace(club: Club) -> Non
 
     refused = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", changed.encode()))
     message = refused.followups[0] if refused.followups else refused.response
-    assert (
-        refused.ephemeral
-        and "already in the catalog" in message.content
-        and "replace:True" in message.content
-    )
+    assert refused.ephemeral and "already in the catalog" in message.content and "replace:True" in message.content
     card = await club.alice.slash(club.channel, "drama", title="Moonlit Bakery")
     assert "A test plot." in (card.response.embeds[0].description or "")
 
-    updated = await club.admin.slash(
-        club.channel, "catalog add", file=("moonlit.toml", changed.encode()), replace=True
-    )
+    updated = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", changed.encode()), replace=True)
     message = updated.followups[0] if updated.followups else updated.response
     assert "Updated **Moonlit Bakery (2023)**" in message.content
     card = await club.alice.slash(club.channel, "drama", title="Moonlit Bakery")
@@ -109,9 +103,7 @@ async def test_remove_refuses_while_club_records_point_at_the_drama(club: Club) 
     await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
     # Any table with guild_id and drama_slug columns counts as a reference (ratings, parties, ...).
     await club.bot.storage.execute("CREATE TABLE club_notes (guild_id INTEGER, drama_slug TEXT)")
-    await club.bot.storage.execute(
-        "INSERT INTO club_notes VALUES (?, ?)", (club.guild.id, "moonlit-bakery-2023")
-    )
+    await club.bot.storage.execute("INSERT INTO club_notes VALUES (?, ?)", (club.guild.id, "moonlit-bakery-2023"))
     result = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
     assert result.ephemeral
     assert "can't be removed: this server still has 1 club notes for it" in result.response.content

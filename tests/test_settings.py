@@ -61,9 +61,7 @@ def test_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"DISCORD_TOKEN": "t", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL", "must be one of"),
     ],
 )
-def test_bad_settings_name_the_setting_and_the_example_file(
-    environ: dict[str, str], setting: str, words: str
-) -> None:
+def test_bad_settings_name_the_setting_and_the_example_file(environ: dict[str, str], setting: str, words: str) -> None:
     with pytest.raises(SettingsError) as caught:
         read(environ)
     assert caught.value.setting == setting

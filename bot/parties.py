@@ -1,0 +1,297 @@
+"""Watch parties in SQLite: series, parties, RSVPs and the state of each reminder.
+
+Every reminder is claimed with one conditional UPDATE before it is sent, so it goes out at most
+once, however often the bot restarts; a pending one is found again by :meth:`PartyStore.due`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.schedule import PlannedParty
+from bot.storage import Storage
+
+
+def iso(moment: datetime) -> str:
+    """The stored form of an instant: ISO 8601 in UTC, to the second; sorts as text."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are not stored")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def instant(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSpec:
+    """What a host asked for with ``/watchparty schedule``."""
+
+    guild_id: int
+    drama_slug: str
+    timezone: str
+    host_id: int
+    text_channel_id: int
+    voice_channel_id: int | None
+    location: str | None
+    episodes_per_party: int
+    remind_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: int
+    series_id: int
+    guild_id: int
+    drama_slug: str
+    number: int
+    first_episode: int
+    last_episode: int
+    starts_at: datetime
+    ends_at: datetime
+    remind_at: datetime
+    event_id: int | None
+    cancelled: bool
+    reminder: str
+    start_notice: str
+    timezone: str
+    host_id: int
+    text_channel_id: int
+    voice_channel_id: int | None
+    location: str | None
+    remind_minutes: int
+    announcement_id: int | None
+
+    @property
+    def episodes_label(self) -> str:
+        if self.first_episode == self.last_episode:
+            return f"Episode {self.first_episode}"
+        return f"Episodes {self.first_episode}–{self.last_episode}"
+
+    @property
+    def episodes(self) -> range:
+        return range(self.first_episode, self.last_episode + 1)
+
+
+class Notice(StrEnum):
+    REMINDER = "reminder"
+    START = "start_notice"
+
+
+@dataclass(frozen=True, slots=True)
+class DueNotice:
+    party: Party
+    kind: Notice
+
+
+_PARTY_COLUMNS = """
+    p.id, p.series_id, p.guild_id, p.drama_slug, p.number, p.first_episode, p.last_episode,
+    p.starts_at, p.ends_at, p.remind_at, p.event_id, p.cancelled_at, p.reminder, p.start_notice,
+    s.timezone, s.host_id, s.text_channel_id, s.voice_channel_id, s.location, s.remind_minutes,
+    s.announcement_id
+"""
+_FROM = "FROM watch_parties AS p JOIN watch_series AS s ON s.id = p.series_id"
+
+
+def _party(row: Any) -> Party:
+    return Party(
+        id=row["id"],
+        series_id=row["series_id"],
+        guild_id=row["guild_id"],
+        drama_slug=row["drama_slug"],
+        number=row["number"],
+        first_episode=row["first_episode"],
+        last_episode=row["last_episode"],
+        starts_at=instant(row["starts_at"]),
+        ends_at=instant(row["ends_at"]),
+        remind_at=instant(row["remind_at"]),
+        event_id=row["event_id"],
+        cancelled=row["cancelled_at"] is not None,
+        reminder=row["reminder"],
+        start_notice=row["start_notice"],
+        timezone=row["timezone"],
+        host_id=row["host_id"],
+        text_channel_id=row["text_channel_id"],
+        voice_channel_id=row["voice_channel_id"],
+        location=row["location"],
+        remind_minutes=row["remind_minutes"],
+        announcement_id=row["announcement_id"],
+    )
+
+
+class PartyStore:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def create_series(self, spec: SeriesSpec, planned: Sequence[PlannedParty], now: datetime) -> tuple[int, bool]:
+        """Store a series and its parties in one transaction: ``(series id, newly created)``.
+
+        The same server, drama and first start is the same series: asking twice creates nothing.
+        """
+        remind = timedelta(minutes=spec.remind_minutes)
+        async with self._storage.transaction() as tx:
+            row = await tx.fetchone(
+                "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
+                " voice_channel_id, location, episodes_per_party, remind_minutes, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, drama_slug, starts_at) DO NOTHING RETURNING id",
+                (
+                    spec.guild_id,
+                    spec.drama_slug,
+                    iso(planned[0].starts_at),
+                    spec.timezone,
+                    spec.host_id,
+                    spec.text_channel_id,
+                    spec.voice_channel_id,
+                    spec.location,
+                    spec.episodes_per_party,
+                    spec.remind_minutes,
+                    iso(now),
+                ),
+            )
+            if row is None:
+                existing = await tx.fetchone(
+                    "SELECT id FROM watch_series WHERE guild_id = ? AND drama_slug = ? AND starts_at = ?",
+                    (spec.guild_id, spec.drama_slug, iso(planned[0].starts_at)),
+                )
+                assert existing is not None
+                return int(existing["id"]), False
+            series_id = int(row["id"])
+            await tx.executemany(
+                "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode, last_episode,"
+                " starts_at, ends_at, remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        series_id,
+                        spec.guild_id,
+                        spec.drama_slug,
+                        p.number,
+                        p.first_episode,
+                        p.last_episode,
+                        iso(p.starts_at),
+                        iso(p.ends_at),
+                        iso(p.starts_at - remind),
+                    )
+                    for p in planned
+                ],
+            )
+            return series_id, True
+
+    async def parties_of(self, series_id: int) -> list[Party]:
+        rows = await self._storage.fetchall(
+            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id = ? ORDER BY p.number", (series_id,)
+        )
+        return [_party(r) for r in rows]
+
+    async def party(self, party_id: int) -> Party | None:
+        row = await self._storage.fetchone(f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.id = ?", (party_id,))
+        return None if row is None else _party(row)
+
+    async def set_event(self, party_id: int, event_id: int) -> None:
+        await self._storage.execute("UPDATE watch_parties SET event_id = ? WHERE id = ?", (event_id, party_id))
+
+    async def set_announcement(self, series_id: int, message_id: int) -> None:
+        await self._storage.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
+
+    async def upcoming(
+        self, guild_id: int, now: datetime, *, drama_slug: str | None = None, limit: int = 100
+    ) -> list[Party]:
+        """Parties not cancelled and not yet over, soonest first."""
+        sql = f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.guild_id = ? AND p.cancelled_at IS NULL AND p.ends_at > ?"
+        parameters: list[Any] = [guild_id, iso(now)]
+        if drama_slug is not None:
+            sql += " AND p.drama_slug = ?"
+            parameters.append(drama_slug)
+        sql += " ORDER BY p.starts_at, p.id LIMIT ?"
+        parameters.append(limit)
+        return [_party(r) for r in await self._storage.fetchall(sql, parameters)]
+
+    async def cancel(self, party_ids: Iterable[int], now: datetime) -> list[int]:
+        """Cancel parties; returns the ids that were not cancelled before."""
+        ids = list(party_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._storage.fetchall(
+            f"UPDATE watch_parties SET cancelled_at = ? WHERE id IN ({marks}) AND cancelled_at IS NULL RETURNING id",
+            [iso(now), *ids],
+        )
+        return sorted(int(r["id"]) for r in rows)
+
+    # -- RSVPs -----------------------------------------------------------------------------
+
+    async def join(self, series_id: int, user_id: int, now: datetime) -> bool:
+        rows = await self._storage.fetchall(
+            "INSERT INTO series_members (series_id, user_id, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING RETURNING user_id",
+            (series_id, user_id, iso(now)),
+        )
+        return bool(rows)
+
+    async def leave(self, series_id: int, user_id: int) -> bool:
+        changed = await self._storage.execute(
+            "DELETE FROM series_members WHERE series_id = ? AND user_id = ?", (series_id, user_id)
+        )
+        return changed > 0
+
+    async def set_interest(self, party_id: int, user_ids: Iterable[int]) -> None:
+        """Replace what Discord says about who marked the party's event "Interested"."""
+        async with self._storage.transaction() as tx:
+            await tx.execute("DELETE FROM party_interest WHERE party_id = ?", (party_id,))
+            await tx.executemany(
+                "INSERT INTO party_interest (party_id, user_id) VALUES (?, ?)",
+                [(party_id, user_id) for user_id in sorted(set(user_ids))],
+            )
+
+    async def attendees(self, party: Party) -> list[int]:
+        """Everyone going: joined the series with the button, or interested in the event."""
+        rows = await self._storage.fetchall(
+            "SELECT user_id FROM series_members WHERE series_id = ?"
+            " UNION SELECT user_id FROM party_interest WHERE party_id = ? ORDER BY 1",
+            (party.series_id, party.id),
+        )
+        return [int(r["user_id"]) for r in rows]
+
+    async def series_member_count(self, series_id: int) -> int:
+        row = await self._storage.fetchone("SELECT count(*) FROM series_members WHERE series_id = ?", (series_id,))
+        return 0 if row is None else int(row[0])
+
+    # -- reminders -------------------------------------------------------------------------
+
+    async def due(self, now: datetime) -> list[DueNotice]:
+        """Reminders and start notices whose time has come and that were never sent or skipped."""
+        rows = await self._storage.fetchall(
+            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.cancelled_at IS NULL AND ("
+            " (p.reminder = 'pending' AND p.remind_at <= ?) OR (p.start_notice = 'pending' AND p.starts_at <= ?)"
+            ") ORDER BY p.starts_at, p.id",
+            (iso(now), iso(now)),
+        )
+        notices: list[DueNotice] = []
+        for party in map(_party, rows):
+            if party.reminder == "pending" and party.remind_at <= now:
+                notices.append(DueNotice(party, Notice.REMINDER))
+            if party.start_notice == "pending" and party.starts_at <= now:
+                notices.append(DueNotice(party, Notice.START))
+        return notices
+
+    async def next_notice_at(self) -> datetime | None:
+        row = await self._storage.fetchone(
+            "SELECT min(CASE WHEN reminder = 'pending' THEN remind_at ELSE starts_at END)"
+            " FROM watch_parties WHERE cancelled_at IS NULL AND start_notice = 'pending'"
+        )
+        return None if row is None or row[0] is None else instant(row[0])
+
+    async def claim(self, party_id: int, kind: Notice, outcome: str) -> bool:
+        """Mark a pending notice ``sent`` or ``skipped``; only the first caller gets ``True``."""
+        if outcome not in ("sent", "skipped"):
+            raise ValueError(outcome)
+        column = kind.value  # one of two fixed column names, never input
+        changed = await self._storage.execute(
+            f"UPDATE watch_parties SET {column} = ? WHERE id = ? AND {column} = 'pending' AND cancelled_at IS NULL",
+            (outcome, party_id),
+        )
+        return changed == 1

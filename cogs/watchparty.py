@@ -1,0 +1,419 @@
+"""Watch parties: `/watchparty schedule|list|cancel|export`, RSVP buttons and reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.calendar_export import parties_calendar
+from bot.client import DramaClub, Interaction
+from bot.errors import UserError
+from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec
+from bot.schedule import check_remind, parse_start, plan_series, suggest_timezones, zone
+from cogs import _autocomplete as autocomplete
+from cogs import _render as render
+
+log = logging.getLogger(__name__)
+
+LIST_LIMIT = 10
+MAX_SLEEP = 6 * 3600.0  # look at the plan at least every six hours, whatever happens
+MISSING_EVENTS_PERMISSION = (
+    "I saved the parties and will remind everyone, but Discord refused to create the scheduled events "
+    "because my role lacks the **Manage Events** permission. Grant it in Server Settings → Roles, "
+    "then run the same `/watchparty schedule` again: it adds the missing events and nothing twice."
+)
+
+
+class RsvpButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"watchparty:(?P<action>join|leave):(?P<series>\d+)",
+):
+    """Join or Leave on a series announcement; works for any announcement, also after a restart."""
+
+    def __init__(self, action: str, series_id: int) -> None:
+        join = action == "join"
+        super().__init__(
+            discord.ui.Button(
+                label="Join" if join else "Leave",
+                emoji="🍿" if join else None,
+                style=discord.ButtonStyle.success if join else discord.ButtonStyle.secondary,
+                custom_id=f"watchparty:{action}:{series_id}",
+            )
+        )
+        self.action = action
+        self.series_id = series_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> RsvpButton:
+        return cls(match["action"], int(match["series"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        cog = interaction.client.get_cog("WatchParty")
+        assert isinstance(cog, WatchPartyCog)
+        await cog.rsvp(interaction, self.series_id, join=self.action == "join")
+
+
+def rsvp_view(series_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RsvpButton("join", series_id))
+    view.add_item(RsvpButton("leave", series_id))
+    return view
+
+
+@app_commands.guild_only()
+class WatchPartyCog(
+    commands.GroupCog, name="WatchParty", group_name="watchparty", group_description="Watch dramas together"
+):
+    def __init__(self, bot: DramaClub) -> None:
+        self.bot = bot
+        self.store = PartyStore(bot.storage)
+        self._sleeping = False
+        self._rerun = False
+        self._scheduling = asyncio.Lock()
+        self._notices: asyncio.Task[None] | None = None
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RsvpButton)
+        self._notices = self.bot.spawn(self._notice_loop(), name="watchparty-notices")
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RsvpButton)
+        if self._notices is not None:
+            self._notices.cancel()
+
+    # -- /watchparty schedule ----------------------------------------------------------------
+
+    @app_commands.command(name="schedule", description="Plan watch parties that follow a drama's air dates")
+    @app_commands.describe(
+        title="The drama to watch",
+        start='When the first party starts, as "YYYY-MM-DD HH:MM"',
+        timezone="The time zone of that start (default: the server's)",
+        channel="A voice or stage channel to watch in (otherwise an external event)",
+        location="Where, for an event outside Discord (default: Online)",
+        episodes_per_party="How many episodes each party watches (default 1)",
+        remind="Minutes before each party to remind who's going (0-1440, default 15)",
+    )
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    @app_commands.checks.has_permissions(manage_events=True)
+    async def schedule(
+        self,
+        interaction: Interaction,
+        title: app_commands.Range[str, 1, 200],
+        start: app_commands.Range[str, 1, 40],
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        channel: discord.VoiceChannel | discord.StageChannel | None = None,
+        location: app_commands.Range[str, 1, 100] | None = None,
+        episodes_per_party: app_commands.Range[int, 1, 500] = 1,
+        remind: app_commands.Range[int, 0, 1440] = 15,
+    ) -> None:
+        assert interaction.guild is not None and interaction.channel_id is not None
+        # Everything is checked before anything is stored or created.
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        tz = zone(timezone or self.bot.settings.default_timezone)
+        wall = parse_start(start)
+        planned = plan_series(drama, wall, tz, episodes_per_party=episodes_per_party)
+        now = discord.utils.utcnow()
+        if planned[0].starts_at <= now:
+            raise UserError(f"{wall:%Y-%m-%d %H:%M} in {tz.key} has already passed. Pick a start in the future.")
+        spec = SeriesSpec(
+            guild_id=interaction.guild.id,
+            drama_slug=drama.slug,
+            timezone=tz.key,
+            host_id=interaction.user.id,
+            text_channel_id=interaction.channel_id,
+            voice_channel_id=channel.id if channel is not None else None,
+            location=None if channel is not None else (location or "Online"),
+            episodes_per_party=episodes_per_party,
+            remind_minutes=check_remind(remind),
+        )
+        await interaction.response.defer(thinking=True)
+        async with self._scheduling:
+            series_id, created = await self.store.create_series(spec, planned, now)
+            parties = await self.store.parties_of(series_id)
+            refused = await self._create_missing_events(interaction.guild, drama.display_title, parties, channel)
+        parties = await self.store.parties_of(series_id)
+        self._wake_notices()
+        going = await self.store.series_member_count(series_id)
+        prefix = "" if created else "This series was already planned; here it is again.\n"
+        message = await interaction.followup.send(
+            prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:",
+            embed=render.plan_embed(drama, parties, going=going),
+            view=rsvp_view(series_id),
+            wait=True,
+        )
+        await self.store.set_announcement(series_id, message.id)
+        if refused:
+            await interaction.followup.send(MISSING_EVENTS_PERMISSION, ephemeral=True)
+
+    async def _create_missing_events(
+        self,
+        guild: discord.Guild,
+        title: str,
+        parties: list[Party],
+        channel: discord.VoiceChannel | discord.StageChannel | None,
+    ) -> bool:
+        """Create a Discord event for each party that has none; ``True`` if Discord refused."""
+        for party in parties:
+            if party.event_id is not None or party.cancelled:
+                continue
+            drama = self.bot.catalog.get(party.drama_slug, guild.id)
+            name = render.party_name(drama, party.episodes_label) if drama else f"{title} watch party"
+            description = f"{title}: {party.episodes_label}. RSVP with the Join button in <#{party.text_channel_id}>."
+            options: dict[str, Any] = {
+                "name": name,
+                "description": render.clip(description, 1000),
+                "start_time": party.starts_at,
+                "end_time": party.ends_at,
+                "privacy_level": discord.PrivacyLevel.guild_only,
+            }
+            if channel is not None:
+                options["channel"] = channel
+                options["entity_type"] = (
+                    discord.EntityType.stage_instance
+                    if isinstance(channel, discord.StageChannel)
+                    else discord.EntityType.voice
+                )
+            else:
+                options["entity_type"] = discord.EntityType.external
+                options["location"] = party.location or "Online"
+            try:
+                event = await guild.create_scheduled_event(**options)
+            except discord.Forbidden:
+                log.warning("Missing Manage Events in guild %s; parties are kept without events", guild.id)
+                return True
+            await self.store.set_event(party.id, event.id)
+        return False
+
+    @schedule.autocomplete("timezone")
+    async def timezone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+    # -- /watchparty list, cancel, export ---------------------------------------------------
+
+    @app_commands.command(name="list", description="Upcoming watch parties in this server")
+    async def list_parties(self, interaction: Interaction) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = discord.utils.utcnow()
+        parties = await self.store.upcoming(interaction.guild.id, now, limit=500)
+        shown = parties[:LIST_LIMIT]
+        await asyncio.gather(*(self._refresh_interest(interaction.guild, p) for p in shown))
+        lines = []
+        for party in shown:
+            going = len(await self.store.attendees(party))
+            lines.append(render.party_line(self.bot.catalog.get(party.drama_slug, party.guild_id), party, going))
+        await interaction.followup.send(embed=render.party_list_embed(lines, len(parties)), ephemeral=True)
+
+    @app_commands.command(name="cancel", description="Cancel a watch party, or the rest of its series")
+    @app_commands.describe(party="The party to cancel", series="Also cancel every later party of the series")
+    @app_commands.checks.has_permissions(manage_events=True)
+    async def cancel(
+        self, interaction: Interaction, party: app_commands.Range[str, 1, 100], series: bool = False
+    ) -> None:
+        assert interaction.guild is not None
+        chosen = await self._party_from_option(interaction.guild.id, party)
+        targets = [chosen]
+        if series:
+            targets = [
+                p
+                for p in await self.store.parties_of(chosen.series_id)
+                if p.number >= chosen.number and not p.cancelled
+            ]
+        now = discord.utils.utcnow()
+        cancelled = set(await self.store.cancel([p.id for p in targets], now))
+        if not cancelled:
+            raise UserError("That party was already cancelled.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        for target in targets:
+            if target.id in cancelled and target.event_id is not None:
+                await self._delete_event(interaction.guild, target.event_id)
+        self._wake_notices()
+        drama = self.bot.catalog.get(chosen.drama_slug, interaction.guild.id)
+        title = drama.title if drama else chosen.drama_slug
+        labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
+        await interaction.followup.send(
+            f"Cancelled {render.parties(len(cancelled))} of **{title}** ({labels}).",
+            ephemeral=True,
+        )
+
+    async def _party_from_option(self, guild_id: int, value: str) -> Party:
+        found = await self.store.party(int(value)) if value.strip().isdigit() else None
+        if found is None or found.guild_id != guild_id:
+            raise UserError("I couldn't find that party. Pick one from the list the option offers.")
+        if found.cancelled:
+            raise UserError("That party was already cancelled.")
+        return found
+
+    @cancel.autocomplete("party")
+    async def party_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        assert interaction.guild_id is not None
+        parties = await self.store.upcoming(interaction.guild_id, discord.utils.utcnow(), limit=200)
+        choices = []
+        wanted = current.casefold().strip()
+        for party in parties:
+            drama = self.bot.catalog.get(party.drama_slug, interaction.guild_id)
+            label = render.party_choice(drama, party)
+            if wanted and wanted not in label.casefold():
+                continue
+            choices.append(app_commands.Choice(name=render.choice_name(label), value=str(party.id)))
+            if len(choices) == render.CHOICE_COUNT_LIMIT:
+                break
+        return choices
+
+    @app_commands.command(name="export", description="Download the upcoming watch parties as a calendar file")
+    @app_commands.describe(title="Only this drama's parties (default: all)")
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def export(self, interaction: Interaction, title: app_commands.Range[str, 1, 200] | None = None) -> None:
+        assert interaction.guild is not None
+        slug = self.bot.catalog.find(title, interaction.guild.id).slug if title else None
+        now = discord.utils.utcnow()
+        parties = await self.store.upcoming(interaction.guild.id, now, drama_slug=slug, limit=5000)
+        if not parties:
+            raise UserError("There are no upcoming watch parties to export.")
+        data = parties_calendar(
+            parties,
+            lambda p: self.bot.catalog.get(p.drama_slug, p.guild_id),
+            server_name=interaction.guild.name,
+            now=now,
+        )
+        file = discord.File(io.BytesIO(data), filename=f"watch-parties{'-' + slug if slug else ''}.ics")
+        await interaction.response.send_message(
+            f"{render.parties(len(parties))} coming up; open the file to add them to your calendar.",
+            file=file,
+            ephemeral=True,
+        )
+
+    # -- RSVPs -------------------------------------------------------------------------------
+
+    async def rsvp(self, interaction: Interaction, series_id: int, *, join: bool) -> None:
+        parties = await self.store.parties_of(series_id)
+        now = discord.utils.utcnow()
+        upcoming = [p for p in parties if not p.cancelled and p.ends_at > now]
+        if not parties or parties[0].guild_id != interaction.guild_id:
+            await interaction.response.send_message("This watch party no longer exists.", ephemeral=True)
+            return
+        if join:
+            changed = await self.store.join(series_id, interaction.user.id, now)
+            text = (
+                f"You're going! I'll remind you before each of the {len(upcoming)} upcoming parties."
+                if changed
+                else "You've already joined this series."
+            )
+        else:
+            changed = await self.store.leave(series_id, interaction.user.id)
+            text = "You've left this series; no more reminders." if changed else "You hadn't joined this series."
+        await interaction.response.send_message(text, ephemeral=True)
+        if changed and interaction.message is not None:
+            drama = self.bot.catalog.get(parties[0].drama_slug, parties[0].guild_id)
+            if drama is not None:
+                going = await self.store.series_member_count(series_id)
+                try:
+                    await interaction.message.edit(embed=render.plan_embed(drama, parties, going=going))
+                except discord.HTTPException:
+                    log.debug("Could not update the announcement of series %s", series_id)
+
+    async def _refresh_interest(self, guild: discord.Guild, party: Party) -> None:
+        """Read who marked the party's Discord event "Interested" (no privileged intent needed)."""
+        if party.event_id is None:
+            return
+        try:
+            event = guild.get_scheduled_event(party.event_id) or await guild.fetch_scheduled_event(party.event_id)
+            users = [user.id async for user in event.users(limit=None)]
+        except discord.HTTPException as error:
+            log.info("Could not read interest in event %s: %s", party.event_id, error)
+            return
+        await self.store.set_interest(party.id, users)
+
+    async def _delete_event(self, guild: discord.Guild, event_id: int) -> None:
+        event = guild.get_scheduled_event(event_id)
+        try:
+            if event is None:
+                event = await guild.fetch_scheduled_event(event_id)
+            await event.delete()
+        except discord.NotFound:
+            pass  # someone deleted it in Discord already
+        except discord.HTTPException as error:
+            log.warning("Could not delete scheduled event %s: %s", event_id, error)
+
+    # -- reminders ---------------------------------------------------------------------------
+
+    async def _notice_loop(self) -> None:
+        """Send reminders and start notices when due, then sleep until the next one.
+
+        :meth:`_wake_notices` restarts the loop when a plan changes, but only while it sleeps,
+        so a notice that was claimed is never abandoned half-sent.
+        """
+        await self.bot.wait_until_ready()
+        while True:
+            try:
+                await self.deliver_due(discord.utils.utcnow())
+                next_at = await self.store.next_notice_at()
+            except Exception:
+                log.exception("Watch-party reminders failed; trying again in a minute")
+                delay = 60.0
+            else:
+                delay = MAX_SLEEP if next_at is None else (next_at - discord.utils.utcnow()).total_seconds()
+            if self._rerun:
+                self._rerun = False
+                continue
+            self._sleeping = True
+            try:
+                await asyncio.sleep(min(max(delay, 0.0), MAX_SLEEP))
+            finally:
+                self._sleeping = False
+
+    def _wake_notices(self) -> None:
+        """A plan changed: look again for the next notice now."""
+        if self._notices is not None and self._sleeping:
+            self._notices.cancel()
+            self._sleeping = False
+            self._notices = self.bot.spawn(self._notice_loop(), name="watchparty-notices")
+        else:
+            self._rerun = True
+
+    async def deliver_due(self, now: datetime) -> None:
+        for notice in await self.store.due(now):
+            await self._deliver(notice, now)
+
+    async def _deliver(self, notice: DueNotice, now: datetime) -> None:
+        party = notice.party
+        too_late = party.starts_at if notice.kind is Notice.REMINDER else party.ends_at
+        if now >= too_late:
+            await self.store.claim(party.id, notice.kind, "skipped")
+            log.info("Skipped the %s of party %s: the bot was away until it was too late", notice.kind, party.id)
+            return
+        if not await self.store.claim(party.id, notice.kind, "sent"):
+            return  # another pass already sent it
+        drama = self.bot.catalog.get(party.drama_slug, party.guild_id)
+        guild = self.bot.get_guild(party.guild_id)
+        try:
+            channel = self.bot.get_channel(party.text_channel_id) or await self.bot.fetch_channel(party.text_channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                return
+            if notice.kind is Notice.REMINDER:
+                if guild is not None:
+                    await self._refresh_interest(guild, party)
+                going = (await self.store.attendees(party))[: render.MENTION_LIMIT]
+                await channel.send(
+                    render.reminder_text(drama, party, going),
+                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in going]),
+                )
+            else:
+                await channel.send(render.start_text(drama, party))
+        except discord.HTTPException as error:
+            log.warning("Could not post the %s of party %s: %s", notice.kind, party.id, error)
+
+
+async def setup(bot: DramaClub) -> None:
+    await bot.add_cog(WatchPartyCog(bot))

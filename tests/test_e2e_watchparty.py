@@ -1,0 +1,274 @@
+"""Watch parties end to end: the host plans a series, members RSVP, the bot reminds them.
+
+simcord's clock starts at 2026-01-01 00:00 UTC; ``advance_time`` moves it (and the bot's timers).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+import icalendar
+import pytest
+
+from tests.conftest import Club
+
+START = "2026-01-10 20:00"  # Asia/Seoul, the default zone: 11:00 UTC
+FIRST = datetime(2026, 1, 10, 11, tzinfo=UTC)
+
+
+def ts(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+async def schedule(club: Club, **options: object) -> discord.Message:
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START, **options)
+    assert not result.ephemeral, result.response.content if result.response else result
+    assert result.response is not None  # after a defer, the first follow-up becomes the response
+    return result.response.message
+
+
+def events(club: Club) -> list[discord.ScheduledEvent]:
+    guild = club.bot.get_guild(club.guild.id)
+    assert guild is not None
+    return sorted(guild.scheduled_events, key=lambda e: e.start_time)
+
+
+def bot_messages(club: Club) -> list[discord.Message]:
+    """What the bot posted for everyone in the channel, oldest first."""
+    assert club.bot.user is not None
+    return [m for m in club.channel.history() if m.author.id == club.bot.user.id and not m.flags.ephemeral]
+
+
+async def advance_to(club: Club, moment: datetime) -> None:
+    await club.env.advance_time((moment - club.env.now()).total_seconds())
+
+
+async def test_soundtrack_1_becomes_four_weekly_discord_events(club: Club) -> None:
+    message = await schedule(club)
+
+    found = events(club)
+    assert [e.name for e in found] == [f"Soundtrack #1 - Episode {n} watch party" for n in range(1, 5)]
+    assert [e.start_time for e in found] == [FIRST + timedelta(weeks=n) for n in range(4)]
+    assert [e.end_time for e in found] == [FIRST + timedelta(weeks=n, minutes=60) for n in range(4)]
+    assert all(e.entity_type is discord.EntityType.external and e.location == "Online" for e in found)
+
+    bodies = [r.json for r in club.env.http_requests if r.method == "POST" and r.path.endswith("/scheduled-events")]
+    assert len(bodies) == 4
+    assert all(b["entity_type"] == 3 and b["privacy_level"] == 2 for b in bodies)
+
+    (embed,) = message.embeds
+    assert embed.title == "Watch party: Soundtrack #1 (2022)"
+    for n in range(4):
+        assert (
+            f"**Episode {n + 1}** · <t:{ts(FIRST + timedelta(weeks=n))}:F> (<t:{ts(FIRST + timedelta(weeks=n))}:R>)"
+            in (embed.description or "")
+        )
+    assert "20:00 Asia/Seoul" in (embed.footer.text or "")
+    labels = [c["label"] for row in message.components for c in row.to_dict()["components"]] if False else None
+    del labels
+    rows = await club.bot.storage.fetchall("SELECT count(*) AS n, count(event_id) AS with_event FROM watch_parties")
+    assert (rows[0]["n"], rows[0]["with_event"]) == (4, 4)
+
+
+async def test_a_voice_channel_party_is_a_voice_event(club: Club) -> None:
+    lounge = club.guild.create_voice_channel("Drama lounge")
+    await schedule(club, channel=lounge, episodes_per_party=2, timezone="Europe/Berlin")
+    found = events(club)
+    assert len(found) == 2
+    assert all(e.entity_type is discord.EntityType.voice and e.channel_id == lounge.id for e in found)
+    assert found[0].start_time == datetime(2026, 1, 10, 19, tzinfo=UTC)
+    assert found[0].end_time == datetime(2026, 1, 10, 20, 45, tzinfo=UTC)
+
+
+async def test_scheduling_twice_creates_nothing_twice(club: Club) -> None:
+    await schedule(club)
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="soundtrack 1", start=START)
+    assert "already planned" in result.response.content
+    assert len(events(club)) == 4
+    rows = await club.bot.storage.fetchall("SELECT count(*) FROM watch_parties")
+    assert rows[0][0] == 4
+
+
+async def test_members_without_manage_events_are_refused_and_nothing_is_made(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
+    assert result.ephemeral
+    assert result.response.content == "You need the **Manage Events** permission to do that."
+    assert events(club) == []
+    assert (await club.bot.storage.fetchall("SELECT count(*) FROM watch_series"))[0][0] == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"start": "2025-12-24 20:00"}, "has already passed"),
+        ({"start": "next friday at eight"}, "Write it as `YYYY-MM-DD HH:MM`"),
+        ({"start": START, "timezone": "Mars/Olympus"}, "not a time zone I know"),
+        ({"start": START, "title": "Crash Landing on Mars"}, "couldn't find a drama"),
+        ({"start": START, "episodes_per_party": 5}, "`episodes_per_party` must be between 1 and 4"),
+    ],
+)
+async def test_bad_input_is_refused_and_nothing_is_stored(
+    club: Club, options: dict[str, object], expected: str
+) -> None:
+    arguments = {"title": "Soundtrack #1", **options}
+    result = await club.admin.slash(club.channel, "watchparty schedule", **arguments)
+    assert result.ephemeral
+    assert expected in result.response.content
+    assert events(club) == []
+    assert (await club.bot.storage.fetchall("SELECT count(*) FROM watch_parties"))[0][0] == 0
+
+
+async def test_without_manage_events_for_the_bot_parties_are_kept_and_the_host_is_told(club: Club) -> None:
+    club.env.inject_error(
+        "POST", "/guilds/*/scheduled-events", status=403, code=50013, message="Missing Permissions", times=1
+    )
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
+    assert not result.response.ephemeral  # the plan is announced all the same
+    warning = result.followups[0]
+    assert warning.ephemeral and "**Manage Events**" in warning.content and "run the same" in warning.content
+    assert events(club) == []
+    rows = await club.bot.storage.fetchall("SELECT count(*), count(event_id) FROM watch_parties")
+    assert tuple(rows[0]) == (4, 0)
+
+    # Reminders still work without events.
+    await club.alice.click(bot_messages(club)[-1], label="Join")
+    await advance_to(club, FIRST - timedelta(minutes=15))
+    assert "Episode 1** watch party starts" in bot_messages(club)[-1].content
+
+    # Once the permission is granted, the same command fills in the events, once.
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
+    assert len(events(club)) == 4
+
+
+async def test_join_button_and_event_interest_both_count_and_reminders_fire_once(club: Club) -> None:
+    announcement = await schedule(club)
+    joined = await club.alice.click(announcement, label="Join")
+    assert joined.ephemeral and "You're going!" in joined.response.content
+    again = await club.alice.click(announcement, label="Join")
+    assert "already joined" in again.response.content
+    second_event = events(club)[1]
+    await club.bob.subscribe_event(second_event.id)
+
+    listing = await club.bob.slash(club.channel, "watchparty list")
+    text = listing.followups[0].embeds[0].description if listing.followups else listing.response.embeds[0].description
+    lines = (text or "").splitlines()
+    assert "Episode 1" in lines[0] and "1 going" in lines[0]
+    assert "Episode 2" in lines[1] and "2 going" in lines[1]
+
+    before = len(bot_messages(club))
+    await advance_to(club, FIRST - timedelta(minutes=16))
+    assert len(bot_messages(club)) == before, "nothing before the reminder time"
+
+    await club.env.advance_time(60)  # 15 minutes before episode 1
+    reminder = bot_messages(club)[-1]
+    assert reminder.content.startswith("⏰ **Soundtrack #1 · Episode 1** watch party starts")
+    assert f"<t:{ts(FIRST)}:F>" in reminder.content
+    assert club.alice.mention in reminder.content and club.bob.mention not in reminder.content
+    sent = [
+        r.json
+        for r in club.env.http_requests
+        if r.method == "POST" and r.path == f"/channels/{club.channel.id}/messages"
+    ]
+    assert sent[-1]["allowed_mentions"] == {"parse": [], "users": [club.alice.id]}
+
+    await club.env.advance_time(15 * 60)
+    start = bot_messages(club)[-1]
+    assert start.content.startswith("▶️ **Soundtrack #1 · Episode 1** watch party is starting now")
+    count_after_start = len(bot_messages(club))
+    await club.env.advance_time(30 * 60)
+    assert len(bot_messages(club)) == count_after_start, "each notice is sent once"
+
+    await advance_to(club, FIRST + timedelta(weeks=1, minutes=-15))
+    second = bot_messages(club)[-1]
+    assert "Episode 2** watch party starts" in second.content
+    assert club.alice.mention in second.content and club.bob.mention in second.content
+
+    left = await club.alice.click(announcement, label="Leave")
+    assert "left this series" in left.response.content
+
+
+async def test_a_restart_between_planning_and_reminding_still_reminds_exactly_once(club: Club) -> None:
+    announcement = await schedule(club)
+    await club.alice.click(announcement, label="Join")
+    await club.restart()
+
+    await advance_to(club, FIRST - timedelta(minutes=15))
+    reminders = [m for m in bot_messages(club) if m.content.startswith("⏰")]
+    assert len(reminders) == 1 and club.alice.mention in reminders[0].content
+
+    await club.restart()
+    await club.env.advance_time(60)
+    assert len([m for m in bot_messages(club) if m.content.startswith("⏰")]) == 1
+
+    # the Join button on the old announcement still works after restarts
+    result = await club.bob.click(announcement, label="Join")
+    assert "You're going!" in result.response.content
+
+
+async def test_a_reminder_missed_while_the_bot_was_away_is_skipped_once_the_party_started(club: Club) -> None:
+    await schedule(club)
+    cog = club.bot.get_cog("WatchParty")
+    assert cog is not None
+    # As if the bot came back five minutes into episode 1's party:
+    await cog.deliver_due(FIRST + timedelta(minutes=5))  # type: ignore[attr-defined]
+    rows = await club.bot.storage.fetchall("SELECT reminder, start_notice FROM watch_parties WHERE number = 1")
+    assert tuple(rows[0]) == ("skipped", "sent")
+    assert bot_messages(club)[-1].content.startswith("▶️ **Soundtrack #1 · Episode 1**")
+    # ...and a reminder whose time passed before the party started is sent late:
+    await cog.deliver_due(FIRST + timedelta(weeks=1, minutes=-5))  # type: ignore[attr-defined]
+    rows = await club.bot.storage.fetchall("SELECT reminder, start_notice FROM watch_parties WHERE number = 2")
+    assert tuple(rows[0]) == ("sent", "pending")
+
+
+async def test_cancel_one_party_or_the_rest_of_the_series(club: Club) -> None:
+    await schedule(club)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    assert len(choices) == 4 and choices[1]["name"].startswith("Soundtrack #1 · Episode 2 · 17 Jan 20:00 Asia/Seoul")
+
+    result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
+    assert "Cancelled 1 watch party of **Soundtrack #1** (Episode 2)" in result.response.content
+    assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 3, 4)]
+
+    result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[2]["value"], series=True)
+    assert "Cancelled 2 watch parties of **Soundtrack #1** (Episode 3, Episode 4)" in result.response.content
+    assert [e.name for e in events(club)] == ["Soundtrack #1 - Episode 1 watch party"]
+
+    again = await club.admin.slash(club.channel, "watchparty cancel", party=choices[2]["value"])
+    assert again.ephemeral and "already cancelled" in again.response.content
+    refused = await club.alice.slash(club.channel, "watchparty cancel", party=choices[0]["value"])
+    assert refused.ephemeral and "Manage Events" in refused.response.content
+
+    await advance_to(club, FIRST + timedelta(weeks=1, minutes=-15))
+    assert not any("Episode 2" in m.content for m in bot_messages(club))
+
+
+async def test_export_gives_a_calendar_of_the_upcoming_parties(club: Club) -> None:
+    await schedule(club)
+    result = await club.bob.slash(club.channel, "watchparty export")
+    assert result.ephemeral
+    (attachment,) = result.response.attachments
+    assert attachment.filename == "watch-parties.ics"
+    calendar = icalendar.Calendar.from_ical(await attachment.read())
+    found = list(calendar.walk("VEVENT"))
+    assert [str(c["SUMMARY"]) for c in found] == [f"Soundtrack #1 - Episode {n} watch party" for n in range(1, 5)]
+    assert [c.decoded("DTSTART") for c in found] == [FIRST + timedelta(weeks=n) for n in range(4)]
+
+    one = await club.bob.slash(club.channel, "watchparty export", title="Soundtrack #1")
+    assert one.response.attachments[0].filename == "watch-parties-soundtrack-1.ics"
+
+
+async def test_export_with_nothing_planned_says_so(club: Club) -> None:
+    result = await club.bob.slash(club.channel, "watchparty export")
+    assert result.ephemeral and result.response.content == "There are no upcoming watch parties to export."
+
+
+async def test_a_drama_with_parties_cannot_be_removed_from_the_catalog(club: Club) -> None:
+    from tests.factories import drama_toml
+
+    text = drama_toml("Moonlit Bakery", 2023, episodes=2)
+    await club.admin.slash(club.channel, "catalog add", file=("m.toml", text.encode()))
+    await club.admin.slash(club.channel, "watchparty schedule", title="Moonlit Bakery", start=START)
+    result = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
+    assert result.ephemeral
+    assert "this server still has 2 watch parties, 1 watch series for it" in result.response.content
