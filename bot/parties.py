@@ -58,6 +58,7 @@ class Party:
     cancelled: bool
     reminder: str
     start_notice: str
+    rating_prompt: str
     timezone: str
     host_id: int
     text_channel_id: int
@@ -78,8 +79,11 @@ class Party:
 
 
 class Notice(StrEnum):
-    REMINDER = "reminder"
-    START = "start_notice"
+    """What the bot posts about a party, named after the column that records it."""
+
+    REMINDER = "reminder"  # at remind_at
+    START = "start_notice"  # at starts_at
+    RATING = "rating_prompt"  # at ends_at: "rate the episodes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +94,7 @@ class DueNotice:
 
 _PARTY_COLUMNS = """
     p.id, p.series_id, p.guild_id, p.drama_slug, p.number, p.first_episode, p.last_episode,
-    p.starts_at, p.ends_at, p.remind_at, p.event_id, p.cancelled_at, p.reminder, p.start_notice,
+    p.starts_at, p.ends_at, p.remind_at, p.event_id, p.cancelled_at, p.reminder, p.start_notice, p.rating_prompt,
     s.timezone, s.host_id, s.text_channel_id, s.voice_channel_id, s.location, s.remind_minutes,
     s.announcement_id
 """
@@ -113,6 +117,7 @@ def _party(row: Any) -> Party:
         cancelled=row["cancelled_at"] is not None,
         reminder=row["reminder"],
         start_notice=row["start_notice"],
+        rating_prompt=row["rating_prompt"],
         timezone=row["timezone"],
         host_id=row["host_id"],
         text_channel_id=row["text_channel_id"],
@@ -222,6 +227,13 @@ class PartyStore:
         )
         return sorted(int(r["id"]) for r in rows)
 
+    async def watched_dramas(self, guild_id: int) -> set[str]:
+        """Dramas this server has planned watch parties for (cancelled ones do not count)."""
+        rows = await self._storage.fetchall(
+            "SELECT DISTINCT drama_slug FROM watch_parties WHERE guild_id = ? AND cancelled_at IS NULL", (guild_id,)
+        )
+        return {str(r[0]) for r in rows}
+
     # -- RSVPs -----------------------------------------------------------------------------
 
     async def join(self, series_id: int, user_id: int, now: datetime) -> bool:
@@ -263,12 +275,13 @@ class PartyStore:
     # -- reminders -------------------------------------------------------------------------
 
     async def due(self, now: datetime) -> list[DueNotice]:
-        """Reminders and start notices whose time has come and that were never sent or skipped."""
+        """Notices whose time has come and that were never sent or skipped, oldest first."""
+        at = iso(now)
         rows = await self._storage.fetchall(
             f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.cancelled_at IS NULL AND ("
             " (p.reminder = 'pending' AND p.remind_at <= ?) OR (p.start_notice = 'pending' AND p.starts_at <= ?)"
-            ") ORDER BY p.starts_at, p.id",
-            (iso(now), iso(now)),
+            " OR (p.rating_prompt = 'pending' AND p.ends_at <= ?)) ORDER BY p.starts_at, p.id",
+            (at, at, at),
         )
         notices: list[DueNotice] = []
         for party in map(_party, rows):
@@ -276,12 +289,15 @@ class PartyStore:
                 notices.append(DueNotice(party, Notice.REMINDER))
             if party.start_notice == "pending" and party.starts_at <= now:
                 notices.append(DueNotice(party, Notice.START))
+            if party.rating_prompt == "pending" and party.ends_at <= now:
+                notices.append(DueNotice(party, Notice.RATING))
         return notices
 
     async def next_notice_at(self) -> datetime | None:
         row = await self._storage.fetchone(
-            "SELECT min(CASE WHEN reminder = 'pending' THEN remind_at ELSE starts_at END)"
-            " FROM watch_parties WHERE cancelled_at IS NULL AND start_notice = 'pending'"
+            "SELECT min(CASE WHEN reminder = 'pending' THEN remind_at"
+            " WHEN start_notice = 'pending' THEN starts_at ELSE ends_at END)"
+            " FROM watch_parties WHERE cancelled_at IS NULL AND (start_notice = 'pending' OR rating_prompt = 'pending')"
         )
         return None if row is None or row[0] is None else instant(row[0])
 

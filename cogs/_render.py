@@ -13,6 +13,7 @@ import discord
 
 from bot.catalog import CastMember, Drama
 from bot.parties import Party
+from bot.ratings import PRIOR_MEAN, PRIOR_VOTES, Ranked, Stats, Vote, points
 from bot.search import Person
 
 TITLE_LIMIT = 256
@@ -94,8 +95,8 @@ def aired(drama: Drama) -> str | None:
     return f"{span}\n{cadence[0].upper()}{cadence[1:]}" if cadence else span
 
 
-def drama_card(drama: Drama) -> discord.Embed:
-    """The `/drama` card: facts, air dates, leads, plot and the review's verdict."""
+def drama_card(drama: Drama, club: Stats | None = None, *, in_server: bool = False) -> discord.Embed:
+    """The `/drama` card: facts, air dates, leads, plot, the review's verdict and the club's score."""
     description = []
     if drama.native_title:
         description.append(f"*{drama.native_title}*")
@@ -127,6 +128,8 @@ def drama_card(drama: Drama) -> discord.Embed:
             value=f"{drama.review.verdict}\n— *{drama.review.source}*",
             inline=False,
         )
+    if in_server:
+        embed.add_field(name="Club score", value=club_score(club), inline=False)
     embed.set_footer(text="Sources: " + "; ".join(drama.sources))
     return fit(embed)
 
@@ -214,7 +217,7 @@ def person_embed(person: Person, *, seen_by_club: set[str] | None = None) -> dis
     for role in person.roles:
         line = f"**{role.drama.display_title}**: {role.member.character} ({role.member.role})"
         if role.drama.slug in seen:
-            line += " · the club has rated this"
+            line += " · 🍿 the club watched or rated this"
         lines.append(line)
     embed = discord.Embed(
         title=person.name,
@@ -324,3 +327,111 @@ def start_text(drama: Drama | None, party: Party) -> str:
         f"▶️ **{title} · {party.episodes_label}** watch party is starting now in {party_place(party)}. Enjoy!",
         2000,
     )
+
+
+# -- ratings ----------------------------------------------------------------------------------
+
+BAR_WIDTH = 16
+
+
+def safe_text(text: str) -> str:
+    """Member-written text shown as written: no markdown tricks, no working mentions."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def score_text(half_points: int) -> str:
+    return f"{points(half_points)}/10"
+
+
+def vote_line(
+    member: str, drama: Drama, episode: int, half_points: int, before: int | None, comment: str | None
+) -> str:
+    """The one line a vote is announced with in the channel."""
+    what = f"**{drama.title}**" + (f" · Episode {episode}" if episode else "")
+    score = score_text(half_points) if before is None else f"{score_text(before)} → {score_text(half_points)}"
+    line = f"⭐ {safe_text(member)} rated {what}: {score}"
+    if comment:
+        line += f" — “{safe_text(comment)}”"
+    return clip(line, 2000)
+
+
+def histogram_lines(stats: Stats) -> str:
+    """Text bars for the scores 10 down to 1 (half points count with the whole point below)."""
+    peak = max(stats.histogram) or 1
+    rows = []
+    for point in range(10, 0, -1):
+        count = stats.histogram[point - 1]
+        bar = "█" * round(BAR_WIDTH * count / peak) if count else ""
+        label = "10" if point == 10 else f"{point}–{point}.5"
+        rows.append(f"{label:>6} {bar:<{BAR_WIDTH}} {count}")
+    return "```\n" + "\n".join(rows) + "\n```"
+
+
+def ratings_embed(
+    drama: Drama,
+    stats: Stats | None,
+    episodes: list[tuple[int, float, int]],
+    own: Vote | None,
+    comments: list[Vote],
+) -> discord.Embed:
+    """`/ratings show`: the club's view of one drama."""
+    embed = discord.Embed(title=f"Club ratings: {drama.display_title}", colour=DRAMA_COLOUR)
+    if stats is None:
+        embed.description = "No one has rated the whole drama yet. Be the first with `/rate`."
+    else:
+        embed.description = (
+            f"**{stats.mean:.1f}**/10 from {stats.count} vote{'s' if stats.count != 1 else ''} · "
+            f"median {stats.median:g}"
+        )
+        embed.add_field(name="Distribution", value=histogram_lines(stats), inline=False)
+    if episodes:
+        lines = [
+            f"Episode {n}: **{mean:.1f}** ({count} vote{'s' if count != 1 else ''})" for n, mean, count in episodes
+        ]
+        embed.add_field(name="Episodes", value=clip_lines(lines, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Your score", value=score_text(own.half_points) if own else "Not rated yet", inline=True)
+    if comments:
+        lines = [f"<@{v.user_id}> ({points(v.half_points)}): {safe_text(v.comment or '')}" for v in comments]
+        embed.add_field(name="Recent comments", value=clip_lines(lines, FIELD_VALUE_LIMIT), inline=False)
+    return fit(embed)
+
+
+def leaderboard_embed(rows: list[tuple[Drama | None, Ranked]]) -> discord.Embed:
+    embed = discord.Embed(title="Club leaderboard", colour=DRAMA_COLOUR)
+    if not rows:
+        embed.description = "No dramas have votes yet. Rate one with `/rate`."
+        return fit(embed)
+    medals = {1: "🥇", 2: "🥈", 3: "🥉"}
+    lines = []
+    for place, (drama, ranked) in enumerate(rows, start=1):
+        title = drama.display_title if drama else ranked.drama_slug
+        lines.append(
+            f"{medals.get(place, f'{place}.')} **{title}** · {ranked.weighted:.2f} "
+            f"(mean {ranked.mean:.1f}, {ranked.count} vote{'s' if ranked.count != 1 else ''})"
+        )
+    embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
+    embed.set_footer(
+        text=f"Ranked by a weighted score: each drama counts {PRIOR_VOTES} extra votes of {PRIOR_MEAN:g}, "
+        "so a few high votes can't beat many."
+    )
+    return fit(embed)
+
+
+def my_votes_embed(votes: list[tuple[Drama | None, Vote]]) -> discord.Embed:
+    embed = discord.Embed(title="Your ratings", colour=DRAMA_COLOUR)
+    if not votes:
+        embed.description = "You haven't rated anything yet. Try `/rate`."
+        return fit(embed)
+    lines = []
+    for drama, vote in votes:
+        title = drama.title if drama else vote.drama_slug
+        what = f"**{title}**" + (f" · Episode {vote.episode}" if vote.episode else "")
+        lines.append(f"{what}: {score_text(vote.half_points)} · {discord.utils.format_dt(vote.updated_at, 'R')}")
+    embed.description = clip_lines(lines, DESCRIPTION_LIMIT, more="…and {n} more")
+    return fit(embed)
+
+
+def club_score(stats: Stats | None) -> str:
+    if stats is None:
+        return "No votes yet: `/rate` it!"
+    return f"**{stats.mean:.1f}**/10 · {stats.count} vote{'s' if stats.count != 1 else ''}"

@@ -7,6 +7,8 @@ from discord.ext import commands
 
 from bot.client import DramaClub, Interaction
 from bot.errors import UserError
+from bot.parties import PartyStore
+from bot.ratings import VoteStore, summarize
 from cogs import _autocomplete as autocomplete
 from cogs import _render as render
 from cogs._paging import send_pages
@@ -17,13 +19,19 @@ Title = app_commands.Range[str, 1, 200]
 class DramaCog(commands.Cog, name="Drama"):
     def __init__(self, bot: DramaClub) -> None:
         self.bot = bot
+        self.votes = VoteStore(bot.storage)
+        self.parties = PartyStore(bot.storage)
 
     @app_commands.command(name="drama", description="Show a drama's card: facts, air dates, cast and review")
     @app_commands.describe(title="The drama's title; small typos are fine")
     @app_commands.autocomplete(title=autocomplete.drama_titles)
     async def drama(self, interaction: Interaction, title: Title) -> None:
         drama = self.bot.catalog.find(title, interaction.guild_id)
-        await interaction.response.send_message(embed=render.drama_card(drama))
+        club = None
+        if interaction.guild_id is not None:
+            club = summarize(await self.votes.scores(interaction.guild_id, drama.slug))
+        card = render.drama_card(drama, club, in_server=interaction.guild_id is not None)
+        await interaction.response.send_message(embed=card)
 
     @app_commands.command(name="review", description="Read the review summary; late-story points are hidden")
     @app_commands.describe(title="The drama's title; small typos are fine")
@@ -48,7 +56,11 @@ class DramaCog(commands.Cog, name="Drama"):
     @app_commands.autocomplete(name=autocomplete.people)
     async def actor(self, interaction: Interaction, name: app_commands.Range[str, 1, 200]) -> None:
         person = self.bot.catalog.find_person(name, interaction.guild_id)
-        await interaction.response.send_message(embed=render.person_embed(person))
+        seen: set[str] = set()
+        if interaction.guild_id is not None:
+            seen = await self.votes.rated_dramas(interaction.guild_id)
+            seen |= await self.parties.watched_dramas(interaction.guild_id)
+        await interaction.response.send_message(embed=render.person_embed(person, seen_by_club=seen))
 
 
 async def setup(bot: DramaClub) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -24,6 +24,7 @@ from cogs import _render as render
 log = logging.getLogger(__name__)
 
 LIST_LIMIT = 10
+RATING_PROMPT_GRACE = timedelta(days=1)
 MAX_SLEEP = 6 * 3600.0  # look at the plan at least every six hours, whatever happens
 MISSING_EVENTS_PERMISSION = (
     "I saved the parties and will remind everyone, but Discord refused to create the scheduled events "
@@ -388,13 +389,15 @@ class WatchPartyCog(
 
     async def _deliver(self, notice: DueNotice, now: datetime) -> None:
         party = notice.party
-        too_late = party.starts_at if notice.kind is Notice.REMINDER else party.ends_at
-        if now >= too_late:
+        if now >= too_late(notice):
             await self.store.claim(party.id, notice.kind, "skipped")
             log.info("Skipped the %s of party %s: the bot was away until it was too late", notice.kind, party.id)
             return
         if not await self.store.claim(party.id, notice.kind, "sent"):
             return  # another pass already sent it
+        if notice.kind is Notice.RATING:
+            self.bot.dispatch("watch_party_ended", party)  # the ratings area asks for scores
+            return
         drama = self.bot.catalog.get(party.drama_slug, party.guild_id)
         guild = self.bot.get_guild(party.guild_id)
         try:
@@ -413,6 +416,17 @@ class WatchPartyCog(
                 await channel.send(render.start_text(drama, party))
         except discord.HTTPException as error:
             log.warning("Could not post the %s of party %s: %s", notice.kind, party.id, error)
+
+
+def too_late(notice: DueNotice) -> datetime:
+    """A reminder is pointless once the party started, a start notice once it ended, and a
+    request for scores a day after it ended."""
+    party = notice.party
+    if notice.kind is Notice.REMINDER:
+        return party.starts_at
+    if notice.kind is Notice.START:
+        return party.ends_at
+    return party.ends_at + RATING_PROMPT_GRACE
 
 
 async def setup(bot: DramaClub) -> None:

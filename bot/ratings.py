@@ -1,0 +1,255 @@
+"""Members' scores: validation, storage and the club's statistics.
+
+Scores run from 1 to 10 in half points and are stored as whole half points (8.5 -> 17), so
+sums and comparisons are exact. The leaderboard ranks by a Bayesian average: each drama's mean
+is pulled toward the middle of the scale as if it had :data:`PRIOR_VOTES` extra votes of
+:data:`PRIOR_MEAN`, so one 10/10 cannot outrank forty 9s; the pull fades as real votes come in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.catalog import Drama
+from bot.errors import UserError
+from bot.parties import instant, iso
+from bot.storage import Storage
+
+MAX_COMMENT = 300
+PRIOR_MEAN = 5.5
+PRIOR_VOTES = 5
+WHOLE_DRAMA = 0
+
+
+def check_score(score: float) -> int:
+    """A score as half points, or a :class:`UserError`: 1 to 10 in steps of 0.5."""
+    if not math.isfinite(score) or not 1 <= score <= 10 or (score * 2) != int(score * 2):
+        raise UserError(f"Scores go from 1 to 10 in steps of 0.5 (like 7 or 8.5); {score:g} isn't one.")
+    return int(score * 2)
+
+
+def check_episode(drama: Drama, episode: int | None) -> int:
+    if episode is None:
+        return WHOLE_DRAMA
+    if not 1 <= episode <= drama.episode_count:
+        raise UserError(
+            f"{drama.display_title} has episodes 1 to {drama.episode_count}; there is no episode {episode}."
+        )
+    return episode
+
+
+def check_comment(comment: str | None) -> str | None:
+    if comment is None or not comment.strip():
+        return None
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise UserError(f"Comments can be up to {MAX_COMMENT} characters; yours has {len(comment)}.")
+    return comment
+
+
+def points(half_points: int) -> str:
+    """``17`` -> ``"8.5"``, ``16`` -> ``"8"``."""
+    return f"{half_points / 2:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    guild_id: int
+    drama_slug: str
+    episode: int
+    user_id: int
+    half_points: int
+    comment: str | None
+    updated_at: datetime
+
+    @property
+    def score(self) -> float:
+        return self.half_points / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    count: int
+    mean: float
+    median: float
+    histogram: tuple[int, ...]  # votes per whole point, index 0 is "1 to 1.5", index 9 is "10"
+
+    @property
+    def weighted(self) -> float:
+        return bayesian(self.mean, self.count)
+
+
+def summarize(half_points: Sequence[int]) -> Stats | None:
+    if not half_points:
+        return None
+    scores = [h / 2 for h in half_points]
+    histogram = [0] * 10
+    for score in scores:
+        histogram[int(score) - 1] += 1
+    return Stats(len(scores), statistics.fmean(scores), statistics.median(scores), tuple(histogram))
+
+
+def bayesian(mean: float, count: int, *, prior_mean: float = PRIOR_MEAN, prior_votes: int = PRIOR_VOTES) -> float:
+    return (prior_mean * prior_votes + mean * count) / (prior_votes + count)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    drama_slug: str
+    mean: float
+    count: int
+
+    @property
+    def weighted(self) -> float:
+        return bayesian(self.mean, self.count)
+
+
+def _vote(row: object) -> Vote:
+    return Vote(
+        guild_id=row["guild_id"],  # type: ignore[index]
+        drama_slug=row["drama_slug"],  # type: ignore[index]
+        episode=row["episode"],  # type: ignore[index]
+        user_id=row["user_id"],  # type: ignore[index]
+        half_points=row["half_points"],  # type: ignore[index]
+        comment=row["comment"],  # type: ignore[index]
+        updated_at=instant(row["updated_at"]),  # type: ignore[index]
+    )
+
+
+_VOTE_COLUMNS = "guild_id, drama_slug, episode, user_id, half_points, comment, updated_at"
+
+
+class VoteStore:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def cast(
+        self,
+        *,
+        guild_id: int,
+        drama_slug: str,
+        episode: int,
+        user_id: int,
+        half_points: int,
+        comment: str | None,
+        now: datetime,
+    ) -> int | None:
+        """Store a vote, replacing the member's earlier one; returns the earlier score (half points)."""
+        async with self._storage.transaction() as tx:
+            before = await tx.fetchone(
+                "SELECT half_points FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode = ? AND user_id = ?",
+                (guild_id, drama_slug, episode, user_id),
+            )
+            await tx.execute(
+                "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, drama_slug, episode, user_id) DO UPDATE SET"
+                " half_points = excluded.half_points, comment = excluded.comment, updated_at = excluded.updated_at",
+                (guild_id, drama_slug, episode, user_id, half_points, comment, iso(now), iso(now)),
+            )
+        return None if before is None else int(before["half_points"])
+
+    async def withdraw(self, *, guild_id: int, drama_slug: str, episode: int, user_id: int) -> int | None:
+        """Remove a member's vote; returns the score it had, or ``None`` if there was none."""
+        row = await self._storage.fetchone(
+            "DELETE FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode = ? AND user_id = ?"
+            " RETURNING half_points",
+            (guild_id, drama_slug, episode, user_id),
+        )
+        return None if row is None else int(row["half_points"])
+
+    async def scores(self, guild_id: int, drama_slug: str, episode: int = WHOLE_DRAMA) -> list[int]:
+        rows = await self._storage.fetchall(
+            "SELECT half_points FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode = ?",
+            (guild_id, drama_slug, episode),
+        )
+        return [int(r[0]) for r in rows]
+
+    async def episode_means(self, guild_id: int, drama_slug: str) -> list[tuple[int, float, int]]:
+        """``(episode, mean score, votes)`` for every episode that has votes."""
+        rows = await self._storage.fetchall(
+            "SELECT episode, avg(half_points) / 2.0, count(*) FROM votes"
+            " WHERE guild_id = ? AND drama_slug = ? AND episode > 0 GROUP BY episode ORDER BY episode",
+            (guild_id, drama_slug),
+        )
+        return [(int(r[0]), float(r[1]), int(r[2])) for r in rows]
+
+    async def vote_of(self, guild_id: int, drama_slug: str, user_id: int, episode: int = WHOLE_DRAMA) -> Vote | None:
+        row = await self._storage.fetchone(
+            f"SELECT {_VOTE_COLUMNS} FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode = ? AND user_id = ?",
+            (guild_id, drama_slug, episode, user_id),
+        )
+        return None if row is None else _vote(row)
+
+    async def recent_comments(self, guild_id: int, drama_slug: str, *, limit: int = 5) -> list[Vote]:
+        rows = await self._storage.fetchall(
+            f"SELECT {_VOTE_COLUMNS} FROM votes WHERE guild_id = ? AND drama_slug = ? AND comment IS NOT NULL"
+            " ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (guild_id, drama_slug, limit),
+        )
+        return [_vote(r) for r in rows]
+
+    async def of_member(self, guild_id: int, user_id: int, *, limit: int = 100) -> list[Vote]:
+        rows = await self._storage.fetchall(
+            f"SELECT {_VOTE_COLUMNS} FROM votes WHERE guild_id = ? AND user_id = ?"
+            " ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (guild_id, user_id, limit),
+        )
+        return [_vote(r) for r in rows]
+
+    async def leaderboard(self, guild_id: int, *, limit: int = 10) -> list[Ranked]:
+        """Dramas with votes, best Bayesian average first (ties: more votes, then id)."""
+        rows = await self._storage.fetchall(
+            "SELECT drama_slug, avg(half_points) / 2.0, count(*) FROM votes"
+            " WHERE guild_id = ? AND episode = 0 GROUP BY drama_slug",
+            (guild_id,),
+        )
+        ranked = [Ranked(str(r[0]), float(r[1]), int(r[2])) for r in rows]
+        ranked.sort(key=lambda r: (-r.weighted, -r.count, r.drama_slug))
+        return ranked[:limit]
+
+    async def all_votes(self, guild_id: int) -> list[Vote]:
+        rows = await self._storage.fetchall(
+            f"SELECT {_VOTE_COLUMNS} FROM votes WHERE guild_id = ? ORDER BY drama_slug, episode, updated_at",
+            (guild_id,),
+        )
+        return [_vote(r) for r in rows]
+
+    async def rated_dramas(self, guild_id: int) -> set[str]:
+        rows = await self._storage.fetchall("SELECT DISTINCT drama_slug FROM votes WHERE guild_id = ?", (guild_id,))
+        return {str(r[0]) for r in rows}
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def votes_csv(votes: Sequence[Vote], title_of: dict[str, str]) -> bytes:
+    """Every vote as CSV (UTF-8 with a byte-order mark, so spreadsheets read Hangul correctly)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["drama", "drama_id", "episode", "member_id", "score", "comment", "updated_at"])
+    for vote in votes:
+        writer.writerow(
+            [
+                csv_cell(title_of.get(vote.drama_slug, vote.drama_slug)),
+                csv_cell(vote.drama_slug),
+                vote.episode or "",
+                str(vote.user_id),
+                points(vote.half_points),
+                csv_cell(vote.comment),
+                iso(vote.updated_at),
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,240 @@
+"""Ratings: `/rate` in chat, `/ratings show|top|mine|remove|export`, and post-party episode votes."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import DramaClub, Interaction
+from bot.errors import UserError
+from bot.parties import Party, PartyStore
+from bot.ratings import (
+    MAX_COMMENT,
+    VoteStore,
+    check_comment,
+    check_episode,
+    check_score,
+    points,
+    summarize,
+    votes_csv,
+)
+from cogs import _autocomplete as autocomplete
+from cogs import _render as render
+from cogs._checks import catalog_admin
+
+log = logging.getLogger(__name__)
+
+SCORE_OPTIONS = [f"{half / 2:g}" for half in range(20, 1, -1)]  # 10, 9.5, ..., 1
+MAX_PROMPT_EPISODES = 5  # a message holds at most five select menus
+
+
+class EpisodeVoteSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rating:party:(?P<party>\d+):(?P<episode>\d+)"
+):
+    """A 1-10 menu under a finished party's "rate the episode" message; survives restarts."""
+
+    def __init__(self, party_id: int, episode: int) -> None:
+        super().__init__(
+            discord.ui.Select(
+                placeholder=f"Rate episode {episode}",
+                options=[discord.SelectOption(label=score, value=score) for score in SCORE_OPTIONS],
+                custom_id=f"rating:party:{party_id}:{episode}",
+            )
+        )
+        self.party_id = party_id
+        self.episode = episode
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Select[Any], match: re.Match[str], /
+    ) -> EpisodeVoteSelect:
+        return cls(int(match["party"]), int(match["episode"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        cog = interaction.client.get_cog("Ratings")
+        assert isinstance(cog, RatingsCog)
+        await cog.vote_from_menu(interaction, self.party_id, self.episode, float(self.item.values[0]))
+
+
+def episode_vote_view(party: Party) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for episode in list(party.episodes)[:MAX_PROMPT_EPISODES]:
+        view.add_item(EpisodeVoteSelect(party.id, episode))
+    return view
+
+
+class RatingsCog(commands.Cog, name="Ratings"):
+    ratings = app_commands.Group(name="ratings", description="The club's scores", guild_only=True)
+
+    def __init__(self, bot: DramaClub) -> None:
+        self.bot = bot
+        self.votes = VoteStore(bot.storage)
+        self.parties = PartyStore(bot.storage)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(EpisodeVoteSelect)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(EpisodeVoteSelect)
+
+    # -- /rate --------------------------------------------------------------------------------
+
+    @app_commands.command(name="rate", description="Score a drama (or one episode) from 1 to 10")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        title="The drama you watched",
+        score="1 to 10; halves are fine, like 8.5",
+        episode="Rate just this episode",
+        comment=f"A few words, up to {MAX_COMMENT} characters",
+        private="Only you see the confirmation (default: the vote is announced in the channel)",
+    )
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def rate(
+        self,
+        interaction: Interaction,
+        title: app_commands.Range[str, 1, 200],
+        score: app_commands.Range[float, 1, 10],
+        episode: app_commands.Range[int, 1, 500] | None = None,
+        comment: app_commands.Range[str, 1, 1000] | None = None,
+        private: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        half_points = check_score(score)
+        number = check_episode(drama, episode)
+        note = check_comment(comment)
+        before = await self.votes.cast(
+            guild_id=interaction.guild_id,
+            drama_slug=drama.slug,
+            episode=number,
+            user_id=interaction.user.id,
+            half_points=half_points,
+            comment=note,
+            now=discord.utils.utcnow(),
+        )
+        line = render.vote_line(interaction.user.display_name, drama, number, half_points, before, note)
+        if private:
+            replaced = "" if before is None else f" (it replaces your earlier {points(before)})"
+            what = drama.display_title + (f", episode {number}" if number else "")
+            await interaction.response.send_message(
+                f"Saved your {points(half_points)}/10 for {what}{replaced}. Only you can see this.", ephemeral=True
+            )
+        else:
+            await interaction.response.send_message(line)
+
+    # -- /ratings ... -------------------------------------------------------------------------
+
+    @ratings.command(name="show", description="The club's scores for a drama")
+    @app_commands.describe(title="The drama")
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def show(self, interaction: Interaction, title: app_commands.Range[str, 1, 200]) -> None:
+        assert interaction.guild_id is not None
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        guild = interaction.guild_id
+        stats = summarize(await self.votes.scores(guild, drama.slug))
+        embed = render.ratings_embed(
+            drama,
+            stats,
+            await self.votes.episode_means(guild, drama.slug),
+            await self.votes.vote_of(guild, drama.slug, interaction.user.id),
+            await self.votes.recent_comments(guild, drama.slug),
+        )
+        await interaction.response.send_message(embed=embed)
+
+    @ratings.command(name="top", description="The club's leaderboard")
+    async def top(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        ranked = await self.votes.leaderboard(interaction.guild_id)
+        rows = [(self.bot.catalog.get(r.drama_slug, interaction.guild_id), r) for r in ranked]
+        await interaction.response.send_message(embed=render.leaderboard_embed(rows))
+
+    @ratings.command(name="mine", description="Your own scores, newest first")
+    async def mine(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        votes = await self.votes.of_member(interaction.guild_id, interaction.user.id)
+        rows = [(self.bot.catalog.get(v.drama_slug, interaction.guild_id), v) for v in votes]
+        await interaction.response.send_message(embed=render.my_votes_embed(rows), ephemeral=True)
+
+    @ratings.command(name="remove", description="Withdraw your score for a drama or an episode")
+    @app_commands.describe(title="The drama", episode="Withdraw only this episode's score")
+    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    async def remove(
+        self,
+        interaction: Interaction,
+        title: app_commands.Range[str, 1, 200],
+        episode: app_commands.Range[int, 1, 500] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        drama = self.bot.catalog.find(title, interaction.guild_id)
+        number = check_episode(drama, episode)
+        removed = await self.votes.withdraw(
+            guild_id=interaction.guild_id, drama_slug=drama.slug, episode=number, user_id=interaction.user.id
+        )
+        what = drama.display_title + (f", episode {number}" if number else "")
+        if removed is None:
+            raise UserError(f"You have no score for {what} to withdraw.")
+        await interaction.response.send_message(f"Withdrew your {points(removed)}/10 for {what}.", ephemeral=True)
+
+    @ratings.command(name="export", description="Download every vote in this server as CSV (admins)")
+    @catalog_admin()
+    async def export(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        votes = await self.votes.all_votes(interaction.guild_id)
+        titles = {d.slug: d.title for d in self.bot.catalog.visible(interaction.guild_id)}
+        data = votes_csv(votes, titles)
+        await interaction.response.send_message(
+            f"{len(votes)} vote{'s' if len(votes) != 1 else ''}.",
+            file=discord.File(io.BytesIO(data), filename="votes.csv"),
+            ephemeral=True,
+        )
+
+    # -- after a watch party ---------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_watch_party_ended(self, party: Party) -> None:
+        """Ask the room to rate the episodes they just watched."""
+        drama = self.bot.catalog.get(party.drama_slug, party.guild_id)
+        if drama is None:
+            return
+        channel = self.bot.get_channel(party.text_channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        try:
+            await channel.send(
+                f"🎬 That's a wrap on **{drama.title} · {party.episodes_label}**! How was it? Pick a score below.",
+                view=episode_vote_view(party),
+            )
+        except discord.HTTPException as error:
+            log.warning("Could not post the rating prompt for party %s: %s", party.id, error)
+
+    async def vote_from_menu(self, interaction: Interaction, party_id: int, episode: int, score: float) -> None:
+        party = await self.parties.party(party_id)
+        drama = self.bot.catalog.get(party.drama_slug, party.guild_id) if party is not None else None
+        if party is None or drama is None or party.guild_id != interaction.guild_id:
+            await interaction.response.send_message("That drama is no longer in the catalog.", ephemeral=True)
+            return
+        half_points = check_score(score)
+        number = check_episode(drama, episode)
+        before = await self.votes.cast(
+            guild_id=party.guild_id,
+            drama_slug=drama.slug,
+            episode=number,
+            user_id=interaction.user.id,
+            half_points=half_points,
+            comment=None,
+            now=discord.utils.utcnow(),
+        )
+        replaced = "" if before is None else f" (was {points(before)})"
+        await interaction.response.send_message(
+            f"Saved: {points(half_points)}/10 for {drama.title}, episode {number}{replaced}.", ephemeral=True
+        )
+
+
+async def setup(bot: DramaClub) -> None:
+    await bot.add_cog(RatingsCog(bot))

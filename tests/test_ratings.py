@@ -1,0 +1,139 @@
+"""Ratings without Discord: validation, statistics, the weighted leaderboard, concurrency, CSV."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import load_catalog_dir
+from bot.errors import UserError
+from bot.ratings import VoteStore, bayesian, check_comment, check_episode, check_score, summarize, votes_csv
+from bot.settings import DEFAULT_CATALOG_DIR
+from bot.storage import Storage
+
+NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
+SOUNDTRACK = next(d for d in load_catalog_dir(DEFAULT_CATALOG_DIR) if d.slug == "soundtrack-1")
+
+
+@pytest.mark.parametrize(("score", "half_points"), [(1, 2), (8.5, 17), (10, 20), (7.0, 14)])
+def test_scores_from_1_to_10_in_halves(score: float, half_points: int) -> None:
+    assert check_score(score) == half_points
+
+
+@pytest.mark.parametrize("score", [0.5, 10.5, 7.3, 11, -1, float("nan"), float("inf")])
+def test_other_scores_are_refused(score: float) -> None:
+    with pytest.raises(UserError, match=r"from 1 to 10 in steps of 0\.5"):
+        check_score(score)
+
+
+def test_episodes_and_comments_are_checked() -> None:
+    assert check_episode(SOUNDTRACK, None) == 0
+    assert check_episode(SOUNDTRACK, 4) == 4
+    with pytest.raises(UserError, match="episodes 1 to 4; there is no episode 5"):
+        check_episode(SOUNDTRACK, 5)
+    assert check_comment("  loved it ") == "loved it"
+    assert check_comment("   ") is None
+    with pytest.raises(UserError, match="up to 300 characters; yours has 301"):
+        check_comment("x" * 301)
+
+
+def test_statistics_of_a_known_set() -> None:
+    stats = summarize([20, 18, 18, 17, 14, 2])  # 10, 9, 9, 8.5, 7, 1
+    assert stats is not None
+    assert stats.count == 6
+    assert round(stats.mean, 4) == 7.4167
+    assert f"{stats.mean:.1f}" == "7.4"
+    assert stats.median == 8.75
+    # rows 1..10: the 1, the 7, the 8.5 (in the 8 row), the two 9s, the 10
+    assert stats.histogram == (1, 0, 0, 0, 0, 0, 1, 1, 2, 1)
+    assert summarize([]) is None
+
+
+def test_one_perfect_vote_does_not_beat_forty_nines() -> None:
+    forty_nines = bayesian(9.0, 40)
+    ten_eights = bayesian(8.0, 10)
+    one_ten = bayesian(10.0, 1)
+    assert forty_nines > ten_eights > one_ten
+    assert round(forty_nines, 2) == 8.61 and round(one_ten, 2) == 6.25
+
+
+@pytest.fixture
+async def votes(tmp_path: Path):  # type: ignore[no-untyped-def]
+    storage = await Storage.open(tmp_path / "votes.sqlite3")
+    yield VoteStore(storage)
+    await storage.close()
+
+
+async def cast(
+    store: VoteStore,
+    user: int,
+    half_points: int,
+    *,
+    guild: int = 1,
+    drama: str = "soundtrack-1",
+    episode: int = 0,
+    at: datetime = NOW,
+) -> int | None:
+    return await store.cast(
+        guild_id=guild, drama_slug=drama, episode=episode, user_id=user, half_points=half_points, comment=None, now=at
+    )
+
+
+async def test_a_second_vote_replaces_the_first_and_reports_it(votes: VoteStore) -> None:
+    assert await cast(votes, 7, 14) is None
+    assert await cast(votes, 7, 17) == 14
+    assert await votes.scores(1, "soundtrack-1") == [17]
+    assert await votes.withdraw(guild_id=1, drama_slug="soundtrack-1", episode=0, user_id=7) == 17
+    assert await votes.withdraw(guild_id=1, drama_slug="soundtrack-1", episode=0, user_id=7) is None
+
+
+async def test_500_members_voting_at_once_are_all_stored_exactly_once(votes: VoteStore) -> None:
+    results = await asyncio.gather(*(cast(votes, user, 2 + user % 19) for user in range(500)))
+    assert results == [None] * 500
+    assert len(await votes.scores(1, "soundtrack-1")) == 500
+    # and 500 re-votes at once replace, never duplicate
+    await asyncio.gather(*(cast(votes, user, 20) for user in range(500)))
+    assert await votes.scores(1, "soundtrack-1") == [20] * 500
+
+
+async def test_the_leaderboard_ranks_by_weighted_score(votes: VoteStore) -> None:
+    await cast(votes, 1, 20, drama="one-perfect")
+    for user in range(40):
+        await cast(votes, user, 18, drama="forty-nines")
+    for user in range(10):
+        await cast(votes, user, 16, drama="ten-eights")
+    await cast(votes, 99, 20, drama="elsewhere", guild=2)
+    ranked = await votes.leaderboard(1)
+    assert [r.drama_slug for r in ranked] == ["forty-nines", "ten-eights", "one-perfect"]
+    assert (ranked[0].mean, ranked[0].count) == (9.0, 40)
+
+
+async def test_episode_means_and_newest_first(votes: VoteStore) -> None:
+    await cast(votes, 1, 16, episode=1, at=NOW)
+    await cast(votes, 2, 18, episode=1, at=NOW + timedelta(minutes=1))
+    await cast(votes, 1, 20, episode=2, at=NOW + timedelta(minutes=2))
+    assert await votes.episode_means(1, "soundtrack-1") == [(1, 8.5, 2), (2, 10.0, 1)]
+    mine = await votes.of_member(1, 1)
+    assert [(v.episode, v.score) for v in mine] == [(2, 10.0), (1, 8.0)]
+
+
+def test_csv_export_cannot_smuggle_formulas() -> None:
+    from bot.ratings import Vote
+
+    vote = Vote(1, "soundtrack-1", 2, 42, 17, '=HYPERLINK("http://x","click")', NOW)
+    rows = list(csv.reader(io.StringIO(votes_csv([vote], {"soundtrack-1": "Soundtrack #1"}).decode("utf-8-sig"))))
+    assert rows[0] == ["drama", "drama_id", "episode", "member_id", "score", "comment", "updated_at"]
+    assert rows[1] == [
+        "Soundtrack #1",
+        "soundtrack-1",
+        "2",
+        "42",
+        "8.5",
+        '\'=HYPERLINK("http://x","click")',
+        "2026-02-01T12:00:00+00:00",
+    ]
