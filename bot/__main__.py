@@ -3,17 +3,20 @@
 ``kdrama-bot``                       run the bot (the default; same as ``kdrama-bot run``)
 ``kdrama-bot sync``                  register the slash commands with Discord now, then exit
 ``kdrama-bot catalog validate P...`` check drama data files; exit 1 if any is invalid
+``kdrama-bot try ["/command ..."]``  try the real commands against a simulated server, no token
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -21,6 +24,9 @@ from bot.catalog import CatalogError, check_unique, load_drama_file
 from bot.client import create_bot
 from bot.settings import Settings, SettingsError
 from bot.storage import StorageError
+
+if TYPE_CHECKING:
+    from bot.sandbox import Sandbox
 
 log = logging.getLogger("bot")
 
@@ -100,6 +106,73 @@ def validate_catalog(paths: Sequence[Path]) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
+    """``kdrama-bot try``: one command, a script (``--file``) or an interactive prompt."""
+    from bot.sandbox import Sandbox, TryError, check_database, sandbox_settings
+
+    try:
+        note = check_database(args.database, upgrade=args.upgrade) if args.database else None
+    except TryError as error:
+        fail(str(error))
+        return EXIT_CONFIG
+    if note:
+        print(note)
+    script = None
+    if args.file is not None:
+        try:
+            script = args.file.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            fail(f"cannot read {args.file}: {error.strerror}")
+            return EXIT_CONFIG
+    settings, folder = sandbox_settings(settings, args.database)
+    sandbox = Sandbox(settings, sys.stdout)
+    try:
+        await sandbox.start(member=args.member, admin=args.admin)
+    except (TryError, StorageError, CatalogError) as error:
+        fail(str(error))
+        return EXIT_CONFIG
+    try:
+        if script is not None:
+            return await run_script(sandbox, script)
+        if args.line:
+            return EXIT_OK if await sandbox.run_line(" ".join(args.line)) else EXIT_FAILED
+        await prompt(sandbox)
+        return EXIT_OK
+    finally:
+        await sandbox.close()
+        if folder is not None:
+            folder.cleanup()
+
+
+async def run_script(sandbox: Sandbox, lines: list[str]) -> int:
+    ran = failed = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        print(f"\n{sandbox.current} › {line.strip()}")
+        ran += 1
+        if not await sandbox.run_line(line):
+            failed += 1
+            print(f"  (line {number} failed)")
+    print(f"\n{ran} commands run, {failed} failed")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+async def prompt(sandbox: Sandbox) -> None:
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (arrow-key history for input(), where the platform has it)
+    print("Drama Club, on a simulated Discord server. Type help for the commands, exit to leave.")
+    while True:
+        try:
+            line = input(f"{sandbox.current} › ")  # noqa: ASYNC250 - nothing else may run while we wait
+        except EOFError:
+            print()
+            return
+        if line.strip().casefold() in {"exit", "quit"}:
+            return
+        await sandbox.run_line(line)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kdrama-bot", description="Drama Club, a Discord bot for K-drama clubs")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
@@ -109,6 +182,18 @@ def parser() -> argparse.ArgumentParser:
     catalog_commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     validate = catalog_commands.add_parser("validate", help="check drama .toml files (or folders of them)")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    trial = commands.add_parser(
+        "try",
+        help="run the real commands against a simulated Discord server (no token needed)",
+        description='Run one command (kdrama-bot try "/drama title:Soundtrack #1"), a script (--file), '
+        "or, with neither, an interactive prompt.",
+    )
+    trial.add_argument("line", nargs="*", metavar="COMMAND", help='a slash command, e.g. "/drama title:Soundtrack #1"')
+    trial.add_argument("--as", dest="member", default="you", metavar="NAME", help="the simulated member's name")
+    trial.add_argument("--admin", action="store_true", help="give the member Manage Server and Manage Events")
+    trial.add_argument("--file", type=Path, metavar="FILE", help="run the commands in FILE, one a line")
+    trial.add_argument("--database", type=Path, metavar="PATH", help="use this database instead of a throwaway one")
+    trial.add_argument("--upgrade", action="store_true", help="allow --database to be upgraded to this schema")
     return root
 
 
@@ -117,10 +202,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "catalog":
         sys.exit(validate_catalog(args.paths))
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(require_token=args.command != "try")
     except SettingsError as error:
         fail(str(error))
         sys.exit(EXIT_CONFIG)
+    if args.command == "try":
+        discord.utils.setup_logging(level=logging.ERROR, root=True)  # the terminal is for the answers
+        sys.exit(asyncio.run(try_bot(settings, args)))
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
     sys.exit(asyncio.run(run_bot(settings, sync_only=args.command == "sync")))
 

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 LIST_LIMIT = 10
 RATING_PROMPT_GRACE = timedelta(days=1)
-MAX_SLEEP = 6 * 3600.0  # look at the plan at least every six hours, whatever happens
+MAX_SLEEP = 6 * 3600.0  # with a notice ahead, look at the plan at least every six hours
+IDLE_SLEEP = 30 * 86400.0  # with none, a month: every new plan wakes the loop at once anyway
 MISSING_EVENTS_PERMISSION = (
     "I saved the parties and will remind everyone, but Discord refused to create the scheduled events "
     "because my role lacks the **Manage Events** permission. Grant it in Server Settings → Roles, "
@@ -364,13 +365,16 @@ class WatchPartyCog(
                 log.exception("Watch-party reminders failed; trying again in a minute")
                 delay = 60.0
             else:
-                delay = MAX_SLEEP if next_at is None else (next_at - discord.utils.utcnow()).total_seconds()
+                if next_at is None:
+                    delay = IDLE_SLEEP
+                else:
+                    delay = min(MAX_SLEEP, max(0.0, (next_at - discord.utils.utcnow()).total_seconds()))
             if self._rerun:
                 self._rerun = False
                 continue
             self._sleeping = True
             try:
-                await asyncio.sleep(min(max(delay, 0.0), MAX_SLEEP))
+                await asyncio.sleep(delay)
             finally:
                 self._sleeping = False
 

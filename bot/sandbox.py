@@ -1,0 +1,330 @@
+"""``kdrama-bot try``: the real bot against a simulated Discord server, printed in the terminal.
+
+The same :func:`bot.client.create_bot`, cogs, storage and catalog run inside simcord, an in-memory
+Discord. This module belongs to the frame (it imports discord); simcord is an optional
+dependency (``pip install -e ".[try]"``), imported only when ``try`` runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+
+from bot.client import DramaClub, create_bot
+from bot.settings import Settings
+from bot.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
+from bot.storage import bundled_migrations
+
+if TYPE_CHECKING:
+    import simcord
+
+MISSING_SIMCORD = (
+    'kdrama-bot try needs simcord, the simulated Discord it runs the bot in. Install it with: pip install -e ".[try]"'
+)
+KINDS = {
+    discord.AppCommandOptionType.string: "string",
+    discord.AppCommandOptionType.integer: "integer",
+    discord.AppCommandOptionType.number: "number",
+    discord.AppCommandOptionType.boolean: "boolean",
+    discord.AppCommandOptionType.channel: "channel",
+    discord.AppCommandOptionType.attachment: "attachment",
+    discord.AppCommandOptionType.user: "user",
+    discord.AppCommandOptionType.role: "role",
+}
+PSEUDO_COMMANDS = (
+    ("help", "list every command with its options"),
+    ("as NAME [admin]", "act as another member (admin: Manage Server and Manage Events)"),
+    ("wait DURATION", "let simulated time pass, e.g. wait 30m, wait 2h, wait 7d; shows what the bot posts"),
+    ("exit", "leave (Ctrl+D works too)"),
+)
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class TryError(Exception):
+    """``try`` cannot start as asked; the message says what to do."""
+
+
+def command_specs(bot: DramaClub) -> dict[str, CommandSpec]:
+    specs = {}
+    for command in bot.tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            options = tuple(
+                OptionSpec(p.name, KINDS.get(p.type, "string"), p.required, p.description) for p in command.parameters
+            )
+            specs[command.qualified_name] = CommandSpec(command.qualified_name, command.description, options)
+    return dict(sorted(specs.items()))
+
+
+def check_database(path: Path, *, upgrade: bool) -> str | None:
+    """Refuse to migrate a real database silently; returns a note to print, if any."""
+    latest = bundled_migrations()[-1].version
+    if not path.exists():
+        return f"{path} does not exist yet; it will be created."
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version < latest:
+        if not upgrade:
+            raise TryError(
+                f"{path} has database schema {version}; this bot uses schema {latest}. "
+                "Trying it here would upgrade the file. Pass --upgrade to allow that, or copy it first."
+            )
+        return f"Upgrading {path} from schema {version} to {latest}."
+    return None
+
+
+class Sandbox:
+    """One simulated server with the real bot in it; runs typed commands and prints the answers."""
+
+    def __init__(self, settings: Settings, out: TextIO) -> None:
+        self.settings = settings
+        self.out = out
+        self.names: dict[int, str] = {}
+        self.members: dict[str, simcord.MemberActor] = {}
+        self.current = "you"
+
+    async def start(self, *, member: str = "you", admin: bool = False) -> None:
+        try:
+            import simcord
+        except ImportError:
+            raise TryError(MISSING_SIMCORD) from None
+        self.bot = create_bot(self.settings)
+        self.env = simcord.Env(self.bot, settle_timeout=60)
+        try:
+            await self.env.start()
+        except BaseException:
+            await self.bot.close()
+            raise
+        assert self.bot.user is not None
+        self.names[self.bot.user.id] = "Drama Club"
+        # Let the simulated clock catch up with today, so dates mean what they say.
+        await self.env.advance_time(max(0.0, (datetime.now().astimezone() - self.env.now()).total_seconds()))
+        self.guild = self.env.create_guild(name="Drama Club (simulated)")
+        self.channel = self.guild.create_text_channel("general")
+        self.guild.create_voice_channel("Watch lounge")
+        self.admins = self.guild.create_role(
+            "Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True)
+        )
+        self.specs = command_specs(self.bot)
+        self.act_as(member, admin=admin)
+        self._seen = {m.id for m in self.channel.history()}
+
+    async def close(self) -> None:
+        await self.env.shutdown()
+        await self.bot.close()
+
+    def act_as(self, name: str, *, admin: bool = False) -> None:
+        name = name.strip() or "you"
+        member = self.members.get(name)
+        if member is None:
+            roles = [self.admins] if admin else []
+            member = self.guild.add_member(self.env.create_user(name), roles=roles)
+            self.members[name] = member
+            self.names[member.id] = name
+        elif admin:
+            raise TryError(f"{name} already exists; choose a new name for an admin.")
+        self.current = name
+
+    @property
+    def member(self) -> simcord.MemberActor:
+        return self.members[self.current]
+
+    # -- running lines -----------------------------------------------------------------------
+
+    async def run_line(self, line: str) -> bool:
+        """Run one typed line; print what a member would see. ``False`` if it failed."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return True
+        word = text.split()[0].casefold()
+        try:
+            if word == "help":
+                self.print_help()
+                return True
+            if word == "as":
+                parts = shlex.split(text)[1:]
+                if not parts:
+                    raise TryError("Say who: as NAME (add admin for Manage Server and Manage Events).")
+                self.act_as(parts[0], admin=len(parts) > 1 and parts[1].casefold() == "admin")
+                self.say(f"You are now {self.current}.")
+                return True
+            if word == "wait":
+                await self.wait(text.split(None, 1)[1] if len(text.split()) > 1 else "")
+                return True
+            return await self.slash(text)
+        except (SyntaxProblem, TryError) as problem:
+            self.say(f"✗ {problem}")
+            return False
+
+    async def slash(self, text: str) -> bool:
+        spec, values = parse(text, self.specs)
+        arguments = {name: self._resolve(spec, name, value) for name, value in values.items()}
+        import simcord
+
+        errors_before = len(self.env.errors_since(0))
+        try:
+            result = await self.member.slash(self.channel, spec.name, **arguments)
+        except (simcord.OptionError, simcord.SetupError) as error:
+            raise SyntaxProblem(f"{error}\nUsage: {spec.usage()}") from None
+        for message in [m for m in (result.response, *result.followups) if m is not None]:
+            self.show(message.content, message.embeds, message.components, message.attachments, message.ephemeral)
+        self.show_new_posts(skip={m.id for m in (result.response, *result.followups) if m is not None})
+        raised = self.env.errors_since(errors_before)
+        return not raised
+
+    def _resolve(self, spec: CommandSpec, name: str, value: Any) -> Any:
+        option = spec.option(name)
+        assert option is not None
+        if option.kind == "channel":
+            wanted = str(value).lstrip("#").casefold()
+            for channel_name, handle in self.guild.channels.items():
+                if channel_name.casefold() == wanted:
+                    return handle
+            choices = ", ".join(f"#{n}" for n in self.guild.channels)
+            raise TryError(f"There is no channel {value!r} here; the server has {choices}.")
+        if option.kind == "attachment":
+            path = Path(str(value)).expanduser()
+            if not path.is_file():
+                raise TryError(f"{name}: no file at {path}.")
+            return (path.name, path.read_bytes())
+        if option.kind == "user":
+            member = self.members.get(str(value).lstrip("@"))
+            if member is None:
+                raise TryError(f"{name}: there is no member {value!r} (use: as {value} to create one).")
+            return member
+        return value
+
+    async def wait(self, duration: str) -> None:
+        match = _DURATION.match(duration.strip().casefold())
+        if match is None:
+            raise TryError("Say how long: wait 30m, wait 2h, wait 7d (s, m, h, d or w).")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+        await self.env.advance_time(seconds)
+        self.say(f"… {duration.strip()} later ({self.readable(f'<t:{int(self.env.now().timestamp())}:f>')})")
+        if not self.show_new_posts():
+            self.say("(nothing new in #general)")
+
+    # -- printing ----------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out)
+
+    def print_help(self) -> None:
+        self.say("Commands (options in [brackets] are optional):")
+        for spec in self.specs.values():
+            self.say(f"  {spec.usage()}")
+            self.say(f"      {spec.description}")
+        self.say("Also:")
+        for usage, meaning in PSEUDO_COMMANDS:
+            self.say(f"  {usage:<18} {meaning}")
+
+    def show_new_posts(self, skip: Iterable[int] = ()) -> bool:
+        """Print what was posted in #general for everyone since last time."""
+        shown = False
+        skipped = set(skip)
+        for message in self.channel.history():
+            if message.id in self._seen:
+                continue
+            self._seen.add(message.id)
+            if message.id in skipped or message.flags.ephemeral:
+                continue
+            components = [c.to_dict() for c in message.components]
+            self.show(message.content, message.embeds, components, message.attachments, False, author=message.author)
+            shown = True
+        return shown
+
+    def show(
+        self,
+        content: str,
+        embeds: list[discord.Embed],
+        components: list[Any],
+        attachments: list[discord.Attachment],
+        ephemeral: bool,
+        *,
+        author: Any = None,
+    ) -> None:
+        who = self.names.get(author.id, author.name) if author is not None else "Drama Club"
+        self.say(f"{who}{'  (only you can see this)' if ephemeral else ''}:")
+        if content:
+            for line in self.readable(content).splitlines():
+                self.say(f"  {line}")
+        for embed in embeds:
+            self.show_embed(embed)
+        for row in components:
+            for item in row.get("components", []) if isinstance(row, dict) else []:
+                if item.get("type") == 2:
+                    self.say(f"  [button] {item.get('label') or item.get('emoji', {}).get('name', '?')}")
+                elif item.get("type") == 3:
+                    options = ", ".join(o["label"] for o in item.get("options", []))
+                    self.say(f"  [menu] {item.get('placeholder', 'choose')}: {options}")
+        for attachment in attachments:
+            self.say(f"  [file] {attachment.filename} ({attachment.size:,} bytes)")
+
+    def show_embed(self, embed: discord.Embed) -> None:
+        if embed.title:
+            self.say(f"  ╭─ {self.readable(embed.title)}")
+        if embed.description:
+            for line in self.readable(embed.description).splitlines():
+                self.say(f"  │ {line}")
+        for field in embed.fields:
+            lines = self.readable(field.value or "").splitlines() or [""]
+            self.say(f"  │ ▸ {self.readable(field.name or '')}: {lines[0]}")
+            for line in lines[1:]:
+                self.say(f"  │     {line}")
+        if embed.footer.text:
+            self.say(f"  ╰─ {self.readable(embed.footer.text)}")
+
+    def readable(self, text: str) -> str:
+        """Discord markup as a terminal shows it: times, mentions, spoilers, bold."""
+        zone = ZoneInfo(self.settings.default_timezone)
+
+        def timestamp(match: re.Match[str]) -> str:
+            moment = datetime.fromtimestamp(int(match.group(1)), zone)
+            if match.group(2) == "R":
+                return relative(moment - self.env.now())
+            return f"{moment:%a %d %b %Y %H:%M} {moment.tzname()}"
+
+        text = re.sub(r"<t:(-?\d+)(?::([tTdDfFR]))?>", timestamp, text)
+        text = re.sub(r"<@!?(\d+)>", lambda m: "@" + self.names.get(int(m.group(1)), m.group(1)), text)
+        text = re.sub(r"<#(\d+)>", lambda m: "#" + self._channel_name(int(m.group(1))), text)
+        text = re.sub(r"\|\|(.+?)\|\|", lambda m: f"[spoiler: {m.group(1)}]", text, flags=re.S)
+        text = re.sub(r"^```\w*\n|\n```$", "", text)  # code fences around text bars
+        return text.replace("**", "").replace("__", "").replace("\u200b", "")
+
+    def _channel_name(self, channel_id: int) -> str:
+        for name, handle in self.guild.channels.items():
+            if handle.id == channel_id:
+                return name
+        return str(channel_id)
+
+
+def relative(delta: timedelta) -> str:
+    seconds = delta.total_seconds()
+    future = seconds >= 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = round(seconds / size)
+            words = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"in {words}" if future else f"{words} ago"
+    return "now"
+
+
+def sandbox_settings(
+    settings: Settings, database: Path | None
+) -> tuple[Settings, tempfile.TemporaryDirectory[str] | None]:
+    if database is not None:
+        return replace(settings, database_path=database, token=None), None
+    folder = tempfile.TemporaryDirectory(prefix="drama-club-try-")
+    return replace(settings, database_path=Path(folder.name) / "club.sqlite3", token=None), folder

@@ -1,0 +1,195 @@
+"""`kdrama-bot try`: the real bot on a simulated server, printed in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import __main__ as entry
+from bot.settings import Settings
+from bot.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SCHEDULE = CommandSpec(
+    "watchparty schedule",
+    "Plan",
+    (
+        OptionSpec("title", "string", True),
+        OptionSpec("start", "string", True),
+        OptionSpec("remind", "integer", False),
+        OptionSpec("private", "boolean", False),
+    ),
+)
+COMMANDS = {
+    "watchparty schedule": SCHEDULE,
+    "drama": CommandSpec("drama", "Card", (OptionSpec("title", "string", True),)),
+}
+
+
+def test_values_run_until_the_next_option_and_quotes_are_optional() -> None:
+    spec, values = parse('/watchparty schedule title:Soundtrack #1 start:"2026-12-05 20:00" remind:30', COMMANDS)
+    assert spec is SCHEDULE
+    assert values == {"title": "Soundtrack #1", "start": "2026-12-05 20:00", "remind": 30}
+    _, values = parse("drama title:Soundtrack #1 (2022)", COMMANDS)
+    assert values == {"title": "Soundtrack #1 (2022)"}
+    _, values = parse("/watchparty schedule start:2026-12-05 20:00 title:x private:yes", COMMANDS)
+    assert values == {"start": "2026-12-05 20:00", "title": "x", "private": True}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/dramas title:x", "There is no /dramas command"),
+        ("/watchparty", "/watchparty needs one of: /watchparty schedule"),
+        ("/drama name:x", "unknown option 'name'"),
+        ("/drama Soundtrack", "'Soundtrack' is not an option:value pair"),
+        ("/watchparty schedule title:x", "needs start"),
+        ("/watchparty schedule title:x start:y remind:soon", "remind must be a whole number, not 'soon'"),
+        ("/drama title:a title:b", "title is given twice"),
+        ("", "Type a command"),
+    ],
+)
+def test_bad_syntax_explains_itself_with_the_usage(line: str, message: str) -> None:
+    with pytest.raises(SyntaxProblem) as caught:
+        parse(line, COMMANDS)
+    assert message in str(caught.value)
+    if "option" in message or "needs start" in message or "twice" in message:
+        assert "Usage: /" in str(caught.value)
+
+
+def try_args(*line: str, **options: object) -> argparse.Namespace:
+    defaults = {"line": list(line), "member": "you", "admin": False, "file": None, "database": None, "upgrade": False}
+    defaults.update(options)
+    return argparse.Namespace(**defaults)
+
+
+async def run_try(capsys: pytest.CaptureFixture[str], *line: str, **options: object) -> tuple[int, str]:
+    status = await entry.try_bot(Settings(), try_args(*line, **options))
+    return status, capsys.readouterr().out
+
+
+async def test_drama_prints_the_card(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = await run_try(capsys, "/drama title:Soundtrack #1")
+    assert status == 0
+    assert "╭─ Soundtrack #1 (2022)" in out
+    assert "▸ Episodes: 4 × 45 min" in out
+    assert "▸ Leads: Park Hyung-Sik as Han Seon-Woo" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/cast title:soundtrack 1", ["Seo In-Guk as Jay Jun", "Yoon Seo-Ah as Kim Seo-Yeon"]),
+        ("/actor name:Sun-Woo", ["╭─ Park Hyung-Sik", "Soundtrack #1 (2022): Han Seon-Woo (lead)"]),
+        ("/review title:Soundtrak #1", ["Ending (spoiler, episode 4+): [spoiler: The series ends happily"]),
+        ("/rate title:Soundtrack #1 score:8.5 comment:lovely", ["⭐ you rated Soundtrack #1: 8.5/10 — “lovely”"]),
+        ("/drama title:Nope", ["(only you can see this)", "couldn't find a drama called “Nope”"]),
+    ],
+)
+async def test_each_command_prints_what_a_member_sees(
+    capsys: pytest.CaptureFixture[str], line: str, expected: list[str]
+) -> None:
+    status, out = await run_try(capsys, line)
+    for text in expected:
+        assert text in out
+    assert status == (1 if "Nope" in line else 0)
+
+
+async def test_an_admin_plans_a_watch_party(capsys: pytest.CaptureFixture[str]) -> None:
+    line = '/watchparty schedule title:Soundtrack #1 start:"2030-01-05 20:00" timezone:Europe/Berlin'
+    status, out = await run_try(capsys, line, member="hana", admin=True)
+    assert status == 0
+    # shown in the reader's zone (DEFAULT_TIMEZONE, Asia/Seoul): 20:00 in Berlin is 04:00 there
+    assert "Episode 1 · Sun 06 Jan 2030 04:00 KST" in out and "[button] Join" in out
+    status, out = await run_try(capsys, line, member="alice")
+    assert status == 1 and "You need the Manage Events permission" in out
+
+
+async def test_a_script_runs_line_by_line_and_its_exit_code_says_if_all_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(
+        "# members vote, then look\n/rate title:Soundtrack #1 score:9\nas bob\n/rate title:Soundtrack #1 score:7\n"
+        "/ratings show title:Soundtrack #1\n/ratings top\n"
+    )
+    status, out = await run_try(capsys, file=good)
+    assert status == 0
+    assert "bob › /rate title:Soundtrack #1 score:7" in out
+    assert "8.0/10 from 2 votes · median 8" in out
+    assert out.rstrip().endswith("5 commands run, 0 failed")
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("/drama title:Soundtrack #1\n/dramaa title:x\n/rate title:Soundtrack #1 score:11.5\n")
+    status, out = await run_try(capsys, file=bad)
+    assert status == 1
+    assert "There is no /dramaa command" in out and "(line 2 failed)" in out
+    assert out.rstrip().endswith("3 commands run, 2 failed")
+
+
+async def test_a_missing_script_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = await entry.try_bot(Settings(), try_args(file=tmp_path / "nope.txt"))
+    assert status == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+async def test_a_real_database_is_used_and_never_upgraded_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "club.sqlite3"
+    status, out = await run_try(capsys, "/rate title:Soundtrack #1 score:9", database=database)
+    assert status == 0 and "will be created" in out
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT half_points FROM votes").fetchall() == [(18,)]
+        connection.execute("PRAGMA user_version = 1")
+    status = await entry.try_bot(Settings(), try_args("/ratings top", database=database))
+    err = capsys.readouterr().err
+    assert status == 2 and "Pass --upgrade" in err
+
+
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": os.environ.get("HOME", "/tmp")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, *args], input=stdin, capture_output=True, text=True, timeout=120, check=False, env=environment
+    )
+
+
+def test_the_interactive_prompt_keeps_one_server(tmp_path: Path) -> None:
+    session = "\n".join(
+        [
+            "help",
+            "/rate title:Soundtrack #1 score:9",
+            "as bob",
+            "/rate title:Soundtrack #1 score:8",
+            "/ratings show title:Soundtrack #1",
+            "/bogus",
+            "exit",
+        ]
+    )
+    result = run_cli("-m", "bot", "try", stdin=session)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "/watchparty schedule title:<string> start:<string> [timezone:<string>]" in out
+    assert "as NAME [admin]" in out
+    assert "8.5/10 from 2 votes" in out
+    assert "There is no /bogus command" in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_without_simcord_try_says_how_to_install_it() -> None:
+    code = "import sys; sys.modules['simcord'] = None; from bot.__main__ import main; main(['try', '/drama title:x'])"
+    result = run_cli("-c", code)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "kdrama-bot: kdrama-bot try needs simcord, the simulated Discord it runs the bot in. "
+        'Install it with: pip install -e ".[try]"'
+    )
