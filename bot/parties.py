@@ -227,10 +227,16 @@ class PartyStore:
         )
         return sorted(int(r["id"]) for r in rows)
 
-    async def watched_dramas(self, guild_id: int) -> set[str]:
-        """Dramas this server has planned watch parties for (cancelled ones do not count)."""
+    async def watched_dramas(self, guild_id: int, among: Iterable[str]) -> set[str]:
+        """Which of these dramas this server has planned watch parties for (cancelled ones do not count)."""
+        wanted = sorted(set(among))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" for _ in wanted)
         rows = await self._storage.fetchall(
-            "SELECT DISTINCT drama_slug FROM watch_parties WHERE guild_id = ? AND cancelled_at IS NULL", (guild_id,)
+            f"SELECT DISTINCT drama_slug FROM watch_parties WHERE guild_id = ? AND cancelled_at IS NULL"
+            f" AND drama_slug IN ({marks})",
+            (guild_id, *wanted),
         )
         return {str(r[0]) for r in rows}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-import statistics
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,13 +86,29 @@ class Stats:
 
 
 def summarize(half_points: Sequence[int]) -> Stats | None:
-    if not half_points:
+    return summarize_counts(Counter(half_points))
+
+
+def summarize_counts(counts: Mapping[int, int]) -> Stats | None:
+    """Statistics from how many votes gave each score (half points -> votes)."""
+    total = sum(counts.values())
+    if total == 0:
         return None
-    scores = [h / 2 for h in half_points]
+    mean = sum(h * n for h, n in counts.items()) / 2 / total
+    ordered = sorted(counts.items())
+
+    def nth(position: int) -> float:  # the score of the position-th vote, 0-based, ascending
+        for half_points, n in ordered:
+            if position < n:
+                return half_points / 2
+            position -= n
+        raise IndexError(position)
+
+    median = nth(total // 2) if total % 2 else (nth(total // 2 - 1) + nth(total // 2)) / 2
     histogram = [0] * 10
-    for score in scores:
-        histogram[int(score) - 1] += 1
-    return Stats(len(scores), statistics.fmean(scores), statistics.median(scores), tuple(histogram))
+    for half_points, n in ordered:
+        histogram[half_points // 2 - 1] += n
+    return Stats(total, mean, median, tuple(histogram))
 
 
 def bayesian(mean: float, count: int, *, prior_mean: float = PRIOR_MEAN, prior_votes: int = PRIOR_VOTES) -> float:
@@ -171,11 +187,19 @@ class VoteStore:
         )
         return [int(r[0]) for r in rows]
 
+    async def stats(self, guild_id: int, drama_slug: str, episode: int = WHOLE_DRAMA) -> Stats | None:
+        """The club's statistics for a drama (or an episode), from the running tallies."""
+        rows = await self._storage.fetchall(
+            "SELECT half_points, votes FROM vote_tally WHERE guild_id = ? AND drama = ? AND episode = ?",
+            (guild_id, drama_slug, episode),
+        )
+        return summarize_counts({int(r[0]): int(r[1]) for r in rows})
+
     async def episode_means(self, guild_id: int, drama_slug: str) -> list[tuple[int, float, int]]:
         """``(episode, mean score, votes)`` for every episode that has votes."""
         rows = await self._storage.fetchall(
-            "SELECT episode, avg(half_points) / 2.0, count(*) FROM votes"
-            " WHERE guild_id = ? AND drama_slug = ? AND episode > 0 GROUP BY episode ORDER BY episode",
+            "SELECT episode, half_points / 2.0 / votes, votes FROM drama_tally"
+            " WHERE guild_id = ? AND drama = ? AND episode > 0 ORDER BY episode",
             (guild_id, drama_slug),
         )
         return [(int(r[0]), float(r[1]), int(r[2])) for r in rows]
@@ -206,13 +230,11 @@ class VoteStore:
     async def leaderboard(self, guild_id: int, *, limit: int = 10) -> list[Ranked]:
         """Dramas with votes, best Bayesian average first (ties: more votes, then id)."""
         rows = await self._storage.fetchall(
-            "SELECT drama_slug, avg(half_points) / 2.0, count(*) FROM votes"
-            " WHERE guild_id = ? AND episode = 0 GROUP BY drama_slug",
-            (guild_id,),
+            "SELECT drama, half_points / 2.0 / votes, votes FROM drama_tally WHERE guild_id = ? AND episode = 0"
+            " ORDER BY (? * ? + half_points / 2.0) / (? + votes) DESC, votes DESC, drama LIMIT ?",
+            (guild_id, PRIOR_MEAN, PRIOR_VOTES, PRIOR_VOTES, limit),
         )
-        ranked = [Ranked(str(r[0]), float(r[1]), int(r[2])) for r in rows]
-        ranked.sort(key=lambda r: (-r.weighted, -r.count, r.drama_slug))
-        return ranked[:limit]
+        return [Ranked(str(r[0]), float(r[1]), int(r[2])) for r in rows]
 
     async def all_votes(self, guild_id: int) -> list[Vote]:
         rows = await self._storage.fetchall(
@@ -221,8 +243,15 @@ class VoteStore:
         )
         return [_vote(r) for r in rows]
 
-    async def rated_dramas(self, guild_id: int) -> set[str]:
-        rows = await self._storage.fetchall("SELECT DISTINCT drama_slug FROM votes WHERE guild_id = ?", (guild_id,))
+    async def rated_dramas(self, guild_id: int, among: Iterable[str]) -> set[str]:
+        """Which of these dramas this server has votes for."""
+        wanted = sorted(set(among))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" for _ in wanted)
+        rows = await self._storage.fetchall(
+            f"SELECT DISTINCT drama FROM drama_tally WHERE guild_id = ? AND drama IN ({marks})", (guild_id, *wanted)
+        )
         return {str(r[0]) for r in rows}
 
 

@@ -123,6 +123,9 @@ class _KeyIndex:
         """Owner -> score: exact matches :data:`EXACT`, prefix ones :data:`PREFIX`, else fuzzy."""
         if not key:
             return {}
+        exact = self.exact(key)
+        if exact and not prefix:  # an exact key is what the member meant; no need to look further
+            return dict.fromkeys(exact, EXACT)
         scores: dict[str, float] = {}
         if prefix:
             for owner in self.prefixed(key, limit):
@@ -130,7 +133,7 @@ class _KeyIndex:
         if len(scores) < limit:
             for owner, score in self.fuzzy(key, limit).items():
                 scores[owner] = max(score, scores.get(owner, 0.0))
-        for owner in self.exact(key):
+        for owner in exact:
             scores[owner] = EXACT
         return scores
 

@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.client import DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import PartyStore
-from bot.ratings import VoteStore, summarize
+from bot.ratings import VoteStore
 from cogs import _autocomplete as autocomplete
 from cogs import _render as render
 from cogs._paging import send_pages
@@ -29,7 +29,7 @@ class DramaCog(commands.Cog, name="Drama"):
         drama = self.bot.catalog.find(title, interaction.guild_id)
         club = None
         if interaction.guild_id is not None:
-            club = summarize(await self.votes.scores(interaction.guild_id, drama.slug))
+            club = await self.votes.stats(interaction.guild_id, drama.slug)
         card = render.drama_card(drama, club, in_server=interaction.guild_id is not None)
         await interaction.response.send_message(embed=card)
 
@@ -58,8 +58,9 @@ class DramaCog(commands.Cog, name="Drama"):
         person = self.bot.catalog.find_person(name, interaction.guild_id)
         seen: set[str] = set()
         if interaction.guild_id is not None:
-            seen = await self.votes.rated_dramas(interaction.guild_id)
-            seen |= await self.parties.watched_dramas(interaction.guild_id)
+            slugs = [role.drama.slug for role in person.roles]
+            seen = await self.votes.rated_dramas(interaction.guild_id, slugs)
+            seen |= await self.parties.watched_dramas(interaction.guild_id, slugs)
         await interaction.response.send_message(embed=render.person_embed(person, seen_by_club=seen))
 
 

@@ -21,7 +21,6 @@ from bot.ratings import (
     check_episode,
     check_score,
     points,
-    summarize,
     votes_csv,
 )
 from cogs import _autocomplete as autocomplete
@@ -137,7 +136,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         assert interaction.guild_id is not None
         drama = self.bot.catalog.find(title, interaction.guild_id)
         guild = interaction.guild_id
-        stats = summarize(await self.votes.scores(guild, drama.slug))
+        stats = await self.votes.stats(guild, drama.slug)
         embed = render.ratings_embed(
             drama,
             stats,

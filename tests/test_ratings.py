@@ -137,3 +137,45 @@ def test_csv_export_cannot_smuggle_formulas() -> None:
         '\'=HYPERLINK("http://x","click")',
         "2026-02-01T12:00:00+00:00",
     ]
+
+
+async def test_the_running_tallies_always_match_the_votes(votes: VoteStore) -> None:
+    import random
+
+    rng = random.Random(5)
+    for _ in range(400):
+        user, drama, episode = rng.randint(1, 30), rng.choice(["a", "b"]), rng.choice([0, 0, 1, 2])
+        if rng.random() < 0.2:
+            await votes.withdraw(guild_id=1, drama_slug=drama, episode=episode, user_id=user)
+        else:
+            await cast(votes, user, rng.randint(2, 20), drama=drama, episode=episode)
+    for drama in ("a", "b"):
+        for episode in (0, 1, 2):
+            assert await votes.stats(1, drama, episode) == summarize(await votes.scores(1, drama, episode))
+    ranked = await votes.leaderboard(1)
+    for entry in ranked:
+        stats = summarize(await votes.scores(1, entry.drama_slug))
+        assert stats is not None and (entry.count, round(entry.mean, 9)) == (stats.count, round(stats.mean, 9))
+    assert await votes.rated_dramas(1, ["a", "zzz"]) == {"a"}
+
+
+async def test_tallies_are_built_from_votes_cast_before_the_upgrade(tmp_path: Path) -> None:
+    from bot.storage import bundled_migrations
+
+    migrations = bundled_migrations()
+    before_tallies = [m for m in migrations if m.version < 5]
+    storage = await Storage.open(tmp_path / "old.sqlite3", migrations=before_tallies)
+    for user, half_points in [(1, 20), (2, 18), (3, 18)]:
+        await storage.execute(
+            "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, created_at, updated_at)"
+            " VALUES (1, 'a', 0, ?, ?, 'x', 'x')",
+            (user, half_points),
+        )
+    await storage.migrate(migrations)
+    store = VoteStore(storage)
+    try:
+        stats = await store.stats(1, "a")
+        assert stats is not None and (stats.count, stats.median) == (3, 9.0)
+        assert [(r.drama_slug, r.count) for r in await store.leaderboard(1)] == [("a", 3)]
+    finally:
+        await storage.close()

@@ -1,0 +1,30 @@
+"""The benchmarks run (in their quick mode), so they cannot rot. Figures are not asserted here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmarks_run_and_print_every_figure() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for heading in ("## 1 dramas, 0 votes", "## Growth", "## Vote throughput", "## Start-up and memory"):
+        assert heading in out
+    for command in ("no-op (floor)", "/drama", "/cast", "/actor", "/review", "/rate", "/ratings show", "/ratings top"):
+        assert f"| {command} |" in out
+    assert "| /watchparty schedule |" in out and "| title autocomplete |" in out
+    assert "process start to ready" in out and "peak resident memory" in out
