@@ -65,23 +65,31 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
 
     async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        message = self.describe(original)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        await self.report(interaction, original, where=f"/{command}")
+
+    @classmethod
+    async def report(cls, interaction: Interaction, error: BaseException, *, where: str) -> None:
+        """Answer an error ephemerally: its own words for an expected one, an error id for a bug.
+
+        Commands reach this through :meth:`on_error`; buttons and menus call it themselves.
+        """
+        message = cls.describe(error)
         if message is None:
             error_id = secrets.token_hex(4)
-            command = interaction.command.qualified_name if interaction.command else "?"
             log.error(
-                "Error %s in /%s (guild %s, user %s)",
+                "Error %s in %s (guild %s, user %s)",
                 error_id,
-                command,
+                where,
                 interaction.guild_id,
                 interaction.user.id,
-                exc_info=original,
+                exc_info=error,
             )
             message = (
                 f"Something went wrong on my side (error id `{error_id}`). "
                 "Please try again; if it keeps happening, give this id to a server admin."
             )
-        await self.reply(interaction, message)
+        await cls.reply(interaction, message)
 
     @staticmethod
     def describe(error: BaseException) -> str | None:

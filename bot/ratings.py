@@ -156,20 +156,20 @@ class VoteStore:
         comment: str | None,
         now: datetime,
     ) -> int | None:
-        """Store a vote, replacing the member's earlier one; returns the earlier score (half points)."""
-        async with self._storage.transaction() as tx:
-            before = await tx.fetchone(
-                "SELECT half_points FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode = ? AND user_id = ?",
-                (guild_id, drama_slug, episode, user_id),
-            )
-            await tx.execute(
-                "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, drama_slug, episode, user_id) DO UPDATE SET"
-                " half_points = excluded.half_points, comment = excluded.comment, updated_at = excluded.updated_at",
-                (guild_id, drama_slug, episode, user_id, half_points, comment, iso(now), iso(now)),
-            )
-        return None if before is None else int(before["half_points"])
+        """Store a vote, replacing the member's earlier one; returns the earlier score (half points).
+
+        One statement: in the upsert's SET clause a bare column is the row as it was.
+        """
+        row = await self._storage.fetchone(
+            "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, drama_slug, episode, user_id) DO UPDATE SET"
+            " replaced_half_points = half_points, half_points = excluded.half_points,"
+            " comment = excluded.comment, updated_at = excluded.updated_at"
+            " RETURNING replaced_half_points",
+            (guild_id, drama_slug, episode, user_id, half_points, comment, iso(now), iso(now)),
+        )
+        return None if row is None or row[0] is None else int(row[0])
 
     async def withdraw(self, *, guild_id: int, drama_slug: str, episode: int, user_id: int) -> int | None:
         """Remove a member's vote; returns the score it had, or ``None`` if there was none."""

@@ -59,9 +59,22 @@ class Keys:
 
     @classmethod
     def of(cls, name: str, fold_with: Callable[[str], str]) -> Keys:
+        """A title: found from the start of any of its words (``river`` finds *Moon River*)."""
         parts = words(name)
         starts = tuple(fold_with("".join(parts[i:])) for i in range(len(parts)))
         return cls(fold_with(name), starts)
+
+    @classmethod
+    def of_person(cls, name: str) -> tuple[Keys, ...]:
+        """A person: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
+
+        Only these two are prefixes: syllables such as ``woo`` are shared by thousands of names.
+        """
+        whole = fold_name(name)
+        given = fold_name(" ".join(name.split()[1:]))
+        if given and given != whole:
+            return (cls(whole, (whole, given)), cls(given, ()))
+        return (cls(whole, (whole,)),)
 
 
 class _KeyIndex:
@@ -74,27 +87,25 @@ class _KeyIndex:
     __slots__ = ("_exact", "_prefix_keys", "_prefix_owners", "_whole_keys", "_whole_owners")
 
     def __init__(self, entries: Iterable[tuple[str, Keys]], exact_only: Iterable[tuple[str, str]] = ()) -> None:
-        exact: dict[str, list[str]] = {}
+        exact: dict[str, list[str]] = {}  # key -> owners; repeats are dropped when frozen below
         starts: dict[str, list[str]] = {}
 
         def own(table: dict[str, list[str]], key: str, owner: str) -> None:
             if key:
-                bucket = table.setdefault(key, [])
-                if owner not in bucket:
-                    bucket.append(owner)
+                table.setdefault(key, []).append(owner)
 
         for owner, keys in entries:
             own(exact, keys.whole, owner)
             for start in keys.starts:
                 own(starts, start, owner)
-        whole = {k: tuple(v) for k, v in exact.items()}
+        whole = {k: tuple(dict.fromkeys(v)) for k, v in exact.items()}
         for key, owner in exact_only:
             own(exact, key, owner)
-        self._exact = {k: tuple(v) for k, v in exact.items()}
+        self._exact = {k: tuple(dict.fromkeys(v)) for k, v in exact.items()}
         self._whole_keys = list(whole)
         self._whole_owners = list(whole.values())
         self._prefix_keys = sorted(starts)
-        self._prefix_owners = [tuple(starts[k]) for k in self._prefix_keys]
+        self._prefix_owners = [tuple(dict.fromkeys(starts[k])) for k in self._prefix_keys]
 
     def exact(self, key: str) -> tuple[str, ...]:
         return self._exact.get(key, ())
@@ -226,10 +237,7 @@ class PeopleIndex:
                     member.character,
                     *member.character_aliases,
                 ):
-                    entries.append((key, Keys.of(name, fold_name)))
-                    given = name.split()[1:]  # "Han Seon-Woo" is also found as "Seon-Woo"
-                    if given:
-                        entries.append((key, Keys.of(" ".join(given), fold_name)))
+                    entries.extend((key, keys) for keys in Keys.of_person(name))
         people = {
             key: Person(key, names[key], tuple(sorted(found, key=lambda r: (-r.drama.year, r.drama.title))))
             for key, found in roles.items()

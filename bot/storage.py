@@ -77,13 +77,13 @@ async def _run(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = (
 
 
 async def _fetchone(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-    async with db.execute(sql, tuple(parameters)) as cursor:
-        return await cursor.fetchone()
+    rows = await _fetchall(db, sql, parameters)
+    return rows[0] if rows else None
 
 
 async def _fetchall(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-    async with db.execute(sql, tuple(parameters)) as cursor:
-        return list(await cursor.fetchall())
+    """Execute and fetch in one trip to the database thread."""
+    return list(await db.execute_fetchall(sql, tuple(parameters)))
 
 
 class Transaction:

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import DramaClub, Interaction
+from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import Party, PartyStore
 from bot.ratings import (
@@ -56,9 +56,12 @@ class EpisodeVoteSelect(
         return cls(int(match["party"]), int(match["episode"]))
 
     async def callback(self, interaction: Interaction) -> None:
-        cog = interaction.client.get_cog("Ratings")
-        assert isinstance(cog, RatingsCog)
-        await cog.vote_from_menu(interaction, self.party_id, self.episode, float(self.item.values[0]))
+        try:
+            cog = interaction.client.get_cog("Ratings")
+            assert isinstance(cog, RatingsCog)
+            await cog.vote_from_menu(interaction, self.party_id, self.episode, float(self.item.values[0]))
+        except Exception as error:
+            await ClubTree.report(interaction, error, where=f"the episode {self.episode} menu of party {self.party_id}")
 
 
 def episode_vote_view(party: Party) -> discord.ui.View:

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar_export import parties_calendar
-from bot.client import DramaClub, Interaction
+from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec
 from bot.schedule import check_remind, parse_start, plan_series, suggest_timezones, zone
@@ -60,9 +60,12 @@ class RsvpButton(
         return cls(match["action"], int(match["series"]))
 
     async def callback(self, interaction: Interaction) -> None:
-        cog = interaction.client.get_cog("WatchParty")
-        assert isinstance(cog, WatchPartyCog)
-        await cog.rsvp(interaction, self.series_id, join=self.action == "join")
+        try:
+            cog = interaction.client.get_cog("WatchParty")
+            assert isinstance(cog, WatchPartyCog)
+            await cog.rsvp(interaction, self.series_id, join=self.action == "join")
+        except Exception as error:
+            await ClubTree.report(interaction, error, where=f"the {self.action} button of series {self.series_id}")
 
 
 def rsvp_view(series_id: int) -> discord.ui.View:
@@ -143,7 +146,7 @@ class WatchPartyCog(
         async with self._scheduling:
             series_id, created = await self.store.create_series(spec, planned, now)
             parties = await self.store.parties_of(series_id)
-            refused = await self._create_missing_events(interaction.guild, drama.display_title, parties, channel)
+            refused = await self._create_missing_events(interaction.guild, drama.display_title, parties)
         parties = await self.store.parties_of(series_id)
         self._wake_notices()
         going = await self.store.series_member_count(series_id)
@@ -163,12 +166,15 @@ class WatchPartyCog(
         guild: discord.Guild,
         title: str,
         parties: list[Party],
-        channel: discord.VoiceChannel | discord.StageChannel | None,
     ) -> bool:
-        """Create a Discord event for each party that has none; ``True`` if Discord refused."""
+        """Create a Discord event for each party that has none; ``True`` if Discord refused.
+
+        The place is the series' own (as first scheduled), whatever a repeated command says.
+        """
         for party in parties:
             if party.event_id is not None or party.cancelled:
                 continue
+            channel = guild.get_channel(party.voice_channel_id) if party.voice_channel_id else None
             drama = self.bot.catalog.get(party.drama_slug, guild.id)
             name = render.party_name(drama, party.episodes_label) if drama else f"{title} watch party"
             description = f"{title}: {party.episodes_label}. RSVP with the Join button in <#{party.text_channel_id}>."
@@ -179,7 +185,7 @@ class WatchPartyCog(
                 "end_time": party.ends_at,
                 "privacy_level": discord.PrivacyLevel.guild_only,
             }
-            if channel is not None:
+            if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
                 options["channel"] = channel
                 options["entity_type"] = (
                     discord.EntityType.stage_instance

@@ -272,3 +272,17 @@ async def test_a_drama_with_parties_cannot_be_removed_from_the_catalog(club: Clu
     result = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
     assert result.ephemeral
     assert "this server still has 2 watch parties, 1 watch series for it" in result.response.content
+
+
+async def test_a_bug_behind_a_button_shows_an_error_id(club: Club, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogs.watchparty import WatchPartyCog
+
+    announcement = await schedule(club)
+
+    async def broken(self: WatchPartyCog, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("rsvp exploded")
+
+    monkeypatch.setattr(WatchPartyCog, "rsvp", broken)
+    result = await club.alice.click(announcement, label="Join")
+    assert result.ephemeral and "error id `" in result.response.content
+    assert "exploded" not in result.response.content
