@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def add_votes(database: Path, slugs: list[str], count: int, *, seed: int = 11) -
         slug = slugs[index // per_drama % len(slugs)]
         member += 1
         rows.append((GUILD_ID, slug, 0, member, rng.randint(2, 20), None, now, now))
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection, connection:
         connection.executemany(
             "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -103,7 +104,7 @@ def add_votes(database: Path, slugs: list[str], count: int, *, seed: int = 11) -
 def add_pending_reminders(database: Path, slug: str, count: int) -> None:
     """``count`` future parties (one series each of one party), all with notices pending."""
     start = datetime(2026, 6, 1, 11, tzinfo=UTC)
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection, connection:
         for index in range(count):
             at = start + timedelta(hours=index)
             cursor = connection.execute(
