@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.catalog import Drama
 from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import Party, PartyStore
@@ -108,18 +109,8 @@ class RatingsCog(commands.Cog, name="Ratings"):
     ) -> None:
         assert interaction.guild_id is not None
         drama = self.bot.catalog.find(title, interaction.guild_id)
-        half_points = check_score(score)
-        number = check_episode(drama, episode)
         note = check_comment(comment)
-        before = await self.votes.cast(
-            guild_id=interaction.guild_id,
-            drama_slug=drama.slug,
-            episode=number,
-            user_id=interaction.user.id,
-            half_points=half_points,
-            comment=note,
-            now=discord.utils.utcnow(),
-        )
+        half_points, number, before = await self.record_vote(interaction, drama, score, episode, note)
         line = render.vote_line(interaction.user.display_name, drama, number, half_points, before, note)
         if private:
             replaced = "" if before is None else f" (it replaces your earlier {points(before)})"
@@ -129,6 +120,24 @@ class RatingsCog(commands.Cog, name="Ratings"):
             )
         else:
             await interaction.response.send_message(line)
+
+    async def record_vote(
+        self, interaction: Interaction, drama: Drama, score: float, episode: int | None, comment: str | None
+    ) -> tuple[int, int, int | None]:
+        """Check and store the member's vote: ``(half points, episode or 0, the replaced score)``."""
+        assert interaction.guild_id is not None
+        half_points = check_score(score)
+        number = check_episode(drama, episode)
+        before = await self.votes.cast(
+            guild_id=interaction.guild_id,
+            drama_slug=drama.slug,
+            episode=number,
+            user_id=interaction.user.id,
+            half_points=half_points,
+            comment=comment,
+            now=discord.utils.utcnow(),
+        )
+        return half_points, number, before
 
     # -- /ratings ... -------------------------------------------------------------------------
 
@@ -221,17 +230,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         if party is None or drama is None or party.guild_id != interaction.guild_id:
             await interaction.response.send_message("That drama is no longer in the catalog.", ephemeral=True)
             return
-        half_points = check_score(score)
-        number = check_episode(drama, episode)
-        before = await self.votes.cast(
-            guild_id=party.guild_id,
-            drama_slug=drama.slug,
-            episode=number,
-            user_id=interaction.user.id,
-            half_points=half_points,
-            comment=None,
-            now=discord.utils.utcnow(),
-        )
+        half_points, number, before = await self.record_vote(interaction, drama, score, episode, None)
         replaced = "" if before is None else f" (was {points(before)})"
         await interaction.response.send_message(
             f"Saved: {points(half_points)}/10 for {drama.title}, episode {number}{replaced}.", ephemeral=True
