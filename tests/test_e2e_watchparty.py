@@ -286,3 +286,21 @@ async def test_a_bug_behind_a_button_shows_an_error_id(club: Club, monkeypatch: 
     result = await club.alice.click(announcement, label="Join")
     assert result.ephemeral and "error id `" in result.response.content
     assert "exploded" not in result.response.content
+
+
+async def test_a_series_across_the_us_dst_switch_keeps_8pm_in_new_york(club: Club) -> None:
+    # US clocks go forward on 8 March 2026: 20:00 in New York is 01:00 UTC before, 00:00 UTC after.
+    await club.admin.slash(
+        club.channel,
+        "watchparty schedule",
+        title="Soundtrack #1",
+        start="2026-03-04 20:00",
+        timezone="America/New_York",
+    )
+    starts = [e.start_time for e in events(club)]
+    assert starts == [
+        datetime(2026, 3, 5, 1, tzinfo=UTC),
+        datetime(2026, 3, 12, 0, tzinfo=UTC),
+        datetime(2026, 3, 19, 0, tzinfo=UTC),
+        datetime(2026, 3, 26, 0, tzinfo=UTC),
+    ]
