@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -208,7 +209,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_CONFIG)
     if args.command == "try":
         discord.utils.setup_logging(level=logging.ERROR, root=True)  # the terminal is for the answers
-        sys.exit(asyncio.run(try_bot(settings, args)))
+        try:
+            sys.exit(asyncio.run(try_bot(settings, args)))
+        except BrokenPipeError:  # piped into head or less, which stopped reading: not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
     sys.exit(asyncio.run(run_bot(settings, sync_only=args.command == "sync")))
 
