@@ -206,6 +206,7 @@ class ClubCatalog:
                 )
             if existing is not None:
                 drama = dataclasses.replace(drama, slug=existing.slug)
+            shelf = self._shelf_after(guild_id, drama)
             await self._storage.execute(
                 "INSERT INTO guild_dramas (guild_id, slug, title, year, document, added_by, added_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -213,10 +214,11 @@ class ClubCatalog:
                 " document = excluded.document, added_by = excluded.added_by, added_at = excluded.added_at",
                 (guild_id, drama.slug, drama.title, drama.year, document, added_by, now.isoformat()),
             )
-            self._rebuild(guild_id, drama)
+            self._put_shelf(guild_id, shelf)
             return Added(drama, existing)
 
-    def _rebuild(self, guild_id: int, changed: Drama | None, removed: str | None = None) -> None:
+    def _shelf_after(self, guild_id: int, changed: Drama | None, removed: str | None = None) -> _Shelf | None:
+        """The server's shelf as it will be after a change: built (and checked) before it is stored."""
         shelf = self._shelves.get(guild_id)
         own = dict(shelf.titles.dramas) if shelf else {}
         if removed is not None:
@@ -225,10 +227,13 @@ class ClubCatalog:
             own[changed.slug] = changed
         dramas = list(own.values())
         check_unique(dramas)
-        if dramas:
-            self._shelves[guild_id] = _Shelf.of(dramas)
-        else:
+        return _Shelf.of(dramas) if dramas else None
+
+    def _put_shelf(self, guild_id: int, shelf: _Shelf | None) -> None:
+        if shelf is None:
             self._shelves.pop(guild_id, None)
+        else:
+            self._shelves[guild_id] = shelf
 
     async def references(self, guild_id: int, slug: str) -> dict[str, int]:
         """Rows in this server that point at a drama: every table with ``guild_id`` and ``drama_slug``."""
@@ -265,8 +270,9 @@ class ClubCatalog:
                         f"**{drama.display_title}** can't be removed: this server still has {what} for it. "
                         "Remove those first."
                     )
+            shelf = self._shelf_after(guild_id, None, removed=drama.slug)
             await self._storage.execute(
                 "DELETE FROM guild_dramas WHERE guild_id = ? AND slug = ?", (guild_id, drama.slug)
             )
-            self._rebuild(guild_id, None, removed=drama.slug)
+            self._put_shelf(guild_id, shelf)
             return shipped
