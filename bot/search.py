@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -81,34 +82,58 @@ class _KeyIndex:
     """Folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups.
 
     Fuzzy matching scans only the whole keys (one per name); prefix matching also finds a query
-    at the start of any later word (``"river"`` finds *Moon River*) with a binary search.
+    at the start of any later word (``"river"`` finds *Moon River*) with a binary search. Kept
+    compact for catalogs of many thousands: owners are small integers, a key owned once maps to
+    an int (not a tuple), and prefix owners sit in one array beside the sorted keys.
     """
 
-    __slots__ = ("_exact", "_prefix_keys", "_prefix_owners", "_whole_keys", "_whole_owners")
+    __slots__ = ("_exact", "_owners", "_prefix_keys", "_prefix_owners", "_whole_keys")
 
     def __init__(self, entries: Iterable[tuple[str, Keys]], exact_only: Iterable[tuple[str, str]] = ()) -> None:
-        exact: dict[str, list[str]] = {}  # key -> owners; repeats are dropped when frozen below
-        starts: dict[str, list[str]] = {}
+        numbers: dict[str, int] = {}
+        exact: dict[str, int | list[int]] = {}
+        starts: set[tuple[str, int]] = set()
 
-        def own(table: dict[str, list[str]], key: str, owner: str) -> None:
-            if key:
-                table.setdefault(key, []).append(owner)
+        def number(owner: str) -> int:
+            found = numbers.get(owner)
+            if found is None:
+                found = numbers[owner] = len(numbers)
+            return found
+
+        def own(key: str, owner: int) -> None:
+            held = exact.get(key)
+            if held is None:
+                exact[key] = owner
+            elif isinstance(held, int):
+                if held != owner:
+                    exact[key] = [held, owner]
+            elif owner not in held:
+                held.append(owner)
 
         for owner, keys in entries:
-            own(exact, keys.whole, owner)
-            for start in keys.starts:
-                own(starts, start, owner)
-        whole = {k: tuple(dict.fromkeys(v)) for k, v in exact.items()}
+            owner_number = number(owner)
+            if keys.whole:
+                own(keys.whole, owner_number)
+            starts.update((start, owner_number) for start in keys.starts if start)
+        self._whole_keys = list(exact)
         for key, owner in exact_only:
-            own(exact, key, owner)
-        self._exact = {k: tuple(dict.fromkeys(v)) for k, v in exact.items()}
-        self._whole_keys = list(whole)
-        self._whole_owners = list(whole.values())
-        self._prefix_keys = sorted(starts)
-        self._prefix_owners = [tuple(dict.fromkeys(starts[k])) for k in self._prefix_keys]
+            if key:
+                own(key, number(owner))
+        self._owners = list(numbers)
+        self._exact = {k: v if isinstance(v, int) else tuple(v) for k, v in exact.items()}
+        ordered = sorted(starts)
+        self._prefix_keys = [key for key, _ in ordered]
+        self._prefix_owners = array("l", [owner for _, owner in ordered])
+
+    def _named(self, held: int | tuple[int, ...] | None) -> tuple[str, ...]:
+        if held is None:
+            return ()
+        if isinstance(held, int):
+            return (self._owners[held],)
+        return tuple(self._owners[n] for n in held)
 
     def exact(self, key: str) -> tuple[str, ...]:
-        return self._exact.get(key, ())
+        return self._named(self._exact.get(key))
 
     def prefixed(self, key: str, limit: int) -> list[str]:
         found: dict[str, None] = {}
@@ -116,17 +141,16 @@ class _KeyIndex:
         for index in range(start, len(self._prefix_keys)):
             if not self._prefix_keys[index].startswith(key) or len(found) >= limit:
                 break
-            for owner in self._prefix_owners[index]:
-                found.setdefault(owner)
+            found.setdefault(self._owners[self._prefix_owners[index]])
         return list(found)[:limit]
 
     def fuzzy(self, key: str, limit: int) -> dict[str, float]:
         """Whole-key similarity (rapidfuzz's normalized Indel ratio), 0..100."""
         best: dict[str, float] = {}
-        for _, score, index in process.extract(
+        for match, score, _ in process.extract(
             key, self._whole_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
         ):
-            for owner in self._whole_owners[index]:
+            for owner in self._named(self._exact[match]):
                 best[owner] = max(score, best.get(owner, 0.0))
         return best
 
@@ -225,24 +249,23 @@ class PeopleIndex:
     def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
         roles: dict[str, list[Role]] = {}
         names: dict[str, str] = {}
-        entries: list[tuple[str, Keys]] = []
-        for drama in dramas:
-            for member in drama.cast:
-                key = fold_name(member.actor)
-                names.setdefault(key, member.actor)
-                roles.setdefault(key, []).append(Role(drama, member))
-                for name in (
-                    member.actor,
-                    *member.actor_aliases,
-                    member.character,
-                    *member.character_aliases,
-                ):
-                    entries.extend((key, keys) for keys in Keys.of_person(name))
+
+        def entries() -> Iterator[tuple[str, Keys]]:  # streamed: 60,000 cast members make many keys
+            for drama in dramas:
+                for member in drama.cast:
+                    key = fold_name(member.actor)
+                    names.setdefault(key, member.actor)
+                    roles.setdefault(key, []).append(Role(drama, member))
+                    for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
+                        for keys in Keys.of_person(name):
+                            yield key, keys
+
+        index = _KeyIndex(entries())
         people = {
             key: Person(key, names[key], tuple(sorted(found, key=lambda r: (-r.drama.year, r.drama.title))))
             for key, found in roles.items()
         }
-        return cls(people, _KeyIndex(entries))
+        return cls(people, index)
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)
