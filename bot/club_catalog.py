@@ -21,14 +21,19 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 
+def _not_found(opening: str, query: str, suggestions: list[str]) -> str:
+    """``opening`` names the query (``{query}``); the closest names follow as suggestions."""
+    shown = query if len(query) <= 80 else query[:79] + "…"
+    text = opening.format(query=shown)
+    if suggestions:
+        text += " Did you mean " + ", ".join(f"**{name}**" for name in suggestions) + "?"
+    return text
+
+
 class DramaNotFound(UserError):
     def __init__(self, query: str, suggestions: list[Drama]) -> None:
-        shown = query if len(query) <= 80 else query[:79] + "…"
-        text = f"I couldn't find a drama called “{shown}”."
-        if suggestions:
-            text += " Did you mean " + ", ".join(f"**{d.display_title}**" for d in suggestions) + "?"
-        text += " A server admin can add a drama with `/catalog add`."
-        super().__init__(text)
+        text = _not_found("I couldn't find a drama called “{query}”.", query, [d.display_title for d in suggestions])
+        super().__init__(text + " A server admin can add a drama with `/catalog add`.")
         self.suggestions = suggestions
 
 
@@ -41,11 +46,9 @@ class AmbiguousTitle(UserError):
 
 class PersonNotFound(UserError):
     def __init__(self, query: str, suggestions: list[Person]) -> None:
-        shown = query if len(query) <= 80 else query[:79] + "…"
-        text = f"Nobody called “{shown}” appears in the catalog."
-        if suggestions:
-            text += " Did you mean " + ", ".join(f"**{p.name}**" for p in suggestions) + "?"
-        super().__init__(text)
+        super().__init__(
+            _not_found("Nobody called “{query}” appears in the catalog.", query, [p.name for p in suggestions])
+        )
         self.suggestions = suggestions
 
 

@@ -91,10 +91,12 @@ def offline(monkeypatch: pytest.MonkeyPatch, *, login_error: Exception | None = 
     return seen
 
 
-async def connected(seen: dict[str, object]) -> None:
+async def signal_when_connected(seen: dict[str, object], sig: signal.Signals) -> None:
+    """Send ``sig`` to this process once the (offline) bot is connected, as an operator would."""
     event = seen["connected"]
     assert isinstance(event, asyncio.Event)
     await event.wait()
+    os.kill(os.getpid(), sig)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -104,11 +106,7 @@ async def test_a_signal_closes_everything_and_exits_0(
     seen = offline(monkeypatch)
     settings = Settings(token=Secret("test-token"), database_path=tmp_path / "db.sqlite3")
 
-    async def send_signal_when_connected() -> None:
-        await connected(seen)
-        os.kill(os.getpid(), sig)
-
-    sender = asyncio.create_task(send_signal_when_connected())
+    sender = asyncio.create_task(signal_when_connected(seen, sig))
     status = await asyncio.wait_for(entry.run_bot(settings), timeout=10)
     await sender
 
@@ -143,12 +141,8 @@ async def test_the_token_is_never_logged(
     seen = offline(monkeypatch)
     settings = Settings(token=Secret("test-token"), database_path=tmp_path / "db.sqlite3")
 
-    async def stop_when_connected() -> None:
-        await connected(seen)
-        os.kill(os.getpid(), signal.SIGTERM)
-
     caplog.set_level("DEBUG")
-    stopper = asyncio.create_task(stop_when_connected())
+    stopper = asyncio.create_task(signal_when_connected(seen, signal.SIGTERM))
     assert await entry.run_bot(settings) == 0
     await stopper
     assert caplog.records, "something was logged"
