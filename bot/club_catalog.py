@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import heapq
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
 from bot.errors import UserError
-from bot.search import PeopleIndex, Person, TitleIndex, fold, merge_people, pick
+from bot.search import PeopleIndex, Person, TitleIndex, fold, merge_people, pick, title_order
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -108,11 +111,17 @@ class ClubCatalog:
             return shelf.titles.dramas[slug]
         return self._titles.dramas.get(slug)
 
-    def visible(self, guild_id: int | None) -> list[Drama]:
+    def _alphabetical(self, guild_id: int | None) -> Iterator[Drama]:
+        """The dramas this server sees, alphabetically: the shipped order merged with its own."""
         shelf = self._shelf(guild_id)
-        own = shelf.titles.dramas if shelf else {}
-        merged = {**self._titles.dramas, **own}
-        return sorted(merged.values(), key=lambda d: (fold(d.title), d.year))
+        if shelf is None:
+            return iter(self._titles.ordered)
+        own = shelf.titles.dramas
+        shipped = (d for d in self._titles.ordered if d.slug not in own)
+        return heapq.merge(shipped, shelf.titles.ordered, key=title_order)
+
+    def visible(self, guild_id: int | None) -> list[Drama]:
+        return list(self._alphabetical(guild_id))
 
     def is_shipped(self, slug: str) -> bool:
         return slug in self._titles.dramas
@@ -139,7 +148,7 @@ class ClubCatalog:
     def suggest(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Drama]:
         """Autocomplete: best first, at most ``limit``; everything alphabetically for an empty query."""
         if not fold(query):
-            return self.visible(guild_id)[:limit]
+            return list(islice(self._alphabetical(guild_id), limit))
         scores = self._title_scores(query, guild_id, limit=limit, prefix=True)
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
         return [d for d in (self.get(slug, guild_id) for slug, _ in ranked) if d is not None]
@@ -175,10 +184,10 @@ class ClubCatalog:
 
     def suggest_people(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Person]:
         if not fold(query):
-            keys = sorted(self._people.people)[:limit]
+            keys = list(self._people.ordered_keys[:limit])
             shelf = self._shelf(guild_id)
             if shelf is not None:
-                keys = sorted({*keys, *shelf.people.people})[:limit]
+                keys = sorted({*keys, *shelf.people.ordered_keys})[:limit]
         else:
             scores = self._people_found(query, guild_id, limit=limit, prefix=True)
             keys = [k for k, _ in sorted(scores.items(), key=lambda item: -item[1])[:limit]]

@@ -196,6 +196,7 @@ class TitleIndex:
     """Dramas by title, alias, native title and "title year"; drama slugs are the owners."""
 
     dramas: dict[str, Drama]
+    ordered: tuple[Drama, ...]  # alphabetically, sorted once rather than on every keystroke
     _keys: _KeyIndex
 
     @classmethod
@@ -203,7 +204,8 @@ class TitleIndex:
         by_slug = {drama.slug: drama for drama in dramas}
         entries = [(slug, Keys.of(name, fold)) for slug, d in by_slug.items() for name in title_names(d)]
         with_year = [(fold(f"{name} {d.year}"), slug) for slug, d in by_slug.items() for name in title_names(d)]
-        return cls(by_slug, _KeyIndex(entries, with_year))
+        ordered = tuple(sorted(by_slug.values(), key=title_order))
+        return cls(by_slug, ordered, _KeyIndex(entries, with_year))
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         query = query.strip()
@@ -212,8 +214,9 @@ class TitleIndex:
             scores[query] = EXACT + 1
         return scores
 
-    def alphabetical(self, limit: int) -> list[Drama]:
-        return sorted(self.dramas.values(), key=lambda d: (fold(d.title), d.year))[:limit]
+
+def title_order(drama: Drama) -> tuple[str, int]:
+    return (fold(drama.title), drama.year)
 
 
 def title_names(drama: Drama) -> list[str]:
@@ -243,6 +246,7 @@ class PeopleIndex:
     """Actors by their names and by the names of the characters they play."""
 
     people: dict[str, Person]  # by actor key
+    ordered_keys: tuple[str, ...]  # the actor keys, sorted once
     _keys: _KeyIndex
 
     @classmethod
@@ -265,7 +269,7 @@ class PeopleIndex:
             key: Person(key, names[key], tuple(sorted(found, key=lambda r: (-r.drama.year, r.drama.title))))
             for key, found in roles.items()
         }
-        return cls(people, index)
+        return cls(people, tuple(sorted(people)), index)
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)
