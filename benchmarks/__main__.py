@@ -81,13 +81,19 @@ def timing(samples: list[float]) -> Timing:
 Case = Callable[[int], Awaitable[object]]
 
 
-async def command_timings(catalog_size: int, votes: int, runs: int, workdir: Path) -> dict[str, Timing]:
-    """Median and p99 of each command on a club with this catalog and this many votes."""
-    folder = workdir / f"catalog-{catalog_size}"
-    slugs = await asyncio.to_thread(catalog, folder, catalog_size)
-    database = workdir / f"club-{catalog_size}-{votes}.sqlite3"
+async def prepare(workdir: Path, name: str, dramas: int) -> tuple[Path, list[str], Path]:
+    """A catalog of ``dramas`` (shared between runs of that size) and a new migrated database."""
+    folder = workdir / f"catalog-{dramas}"
+    slugs = await asyncio.to_thread(catalog, folder, dramas)
+    database = workdir / f"{name}.sqlite3"
     storage = await Storage.open(database)
     await storage.close()
+    return folder, slugs, database
+
+
+async def command_timings(catalog_size: int, votes: int, runs: int, workdir: Path) -> dict[str, Timing]:
+    """Median and p99 of each command on a club with this catalog and this many votes."""
+    folder, slugs, database = await prepare(workdir, f"club-{catalog_size}-{votes}", catalog_size)
     add_votes(database, slugs, votes)
     bot = create_bot(Settings(database_path=database, catalog_dir=folder))
 
@@ -190,11 +196,7 @@ async def vote_throughput(count: int, workdir: Path) -> tuple[float, float, floa
 
 async def child(kind: str, dramas: int, extra: int, workdir: Path) -> tuple[float, int]:
     """Start the bot in a fresh process: (seconds from process start to ready, its peak RSS in KiB)."""
-    folder = workdir / f"catalog-{dramas}"
-    slugs = await asyncio.to_thread(catalog, folder, dramas)
-    database = workdir / f"{kind}-{dramas}-{extra}.sqlite3"
-    storage = await Storage.open(database)
-    await storage.close()
+    folder, slugs, database = await prepare(workdir, f"{kind}-{dramas}-{extra}", dramas)
     if kind == "startup":
         add_pending_reminders(database, slugs[0], extra)
     else:

@@ -29,6 +29,11 @@ CHOICE_COUNT_LIMIT = 25
 DRAMA_COLOUR = discord.Colour(0xE05A8B)
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """``1 vote``, ``3 votes``, ``2 watch parties``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def clip(text: str, limit: int) -> str:
     """Cut ``text`` to at most ``limit`` characters, marking the cut with an ellipsis."""
     text = text.strip()
@@ -224,7 +229,7 @@ def person_embed(person: Person, *, seen_by_club: set[str] | None = None) -> dis
         description=clip_lines(lines, DESCRIPTION_LIMIT - 200, more="…and {n} more roles"),
         colour=DRAMA_COLOUR,
     )
-    embed.set_footer(text=f"{len(person.roles)} role{'s' if len(person.roles) != 1 else ''} in the catalog")
+    embed.set_footer(text=f"{counted(len(person.roles), 'role')} in the catalog")
     return fit(embed)
 
 
@@ -277,7 +282,7 @@ def plan_embed(drama: Drama, parties: list[Party], *, going: int) -> discord.Emb
 
 
 def parties(count: int) -> str:
-    return f"{count} watch part{'y' if count == 1 else 'ies'}"
+    return counted(count, "watch party", "watch parties")
 
 
 def party_choice(drama: Drama | None, party: Party) -> str:
@@ -379,15 +384,10 @@ def ratings_embed(
     if stats is None:
         embed.description = "No one has rated the whole drama yet. Be the first with `/rate`."
     else:
-        embed.description = (
-            f"**{stats.mean:.1f}**/10 from {stats.count} vote{'s' if stats.count != 1 else ''} · "
-            f"median {stats.median:g}"
-        )
+        embed.description = f"**{stats.mean:.1f}**/10 from {counted(stats.count, 'vote')} · median {stats.median:g}"
         embed.add_field(name="Distribution", value=histogram_lines(stats), inline=False)
     if episodes:
-        lines = [
-            f"Episode {n}: **{mean:.1f}** ({count} vote{'s' if count != 1 else ''})" for n, mean, count in episodes
-        ]
+        lines = [f"Episode {n}: **{mean:.1f}** ({counted(count, 'vote')})" for n, mean, count in episodes]
         embed.add_field(name="Episodes", value=clip_lines(lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Your score", value=score_text(own.half_points) if own else "Not rated yet", inline=True)
     if comments:
@@ -407,7 +407,7 @@ def leaderboard_embed(rows: list[tuple[Drama | None, Ranked]]) -> discord.Embed:
         title = drama.display_title if drama else ranked.drama_slug
         lines.append(
             f"{medals.get(place, f'{place}.')} **{title}** · {ranked.weighted:.2f} "
-            f"(mean {ranked.mean:.1f}, {ranked.count} vote{'s' if ranked.count != 1 else ''})"
+            f"(mean {ranked.mean:.1f}, {counted(ranked.count, 'vote')})"
         )
     embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     embed.set_footer(
@@ -434,4 +434,4 @@ def my_votes_embed(votes: list[tuple[Drama | None, Vote]]) -> discord.Embed:
 def club_score(stats: Stats | None) -> str:
     if stats is None:
         return "No votes yet: `/rate` it!"
-    return f"**{stats.mean:.1f}**/10 · {stats.count} vote{'s' if stats.count != 1 else ''}"
+    return f"**{stats.mean:.1f}**/10 · {counted(stats.count, 'vote')}"

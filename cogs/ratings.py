@@ -200,7 +200,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         titles = {d.slug: d.title for d in self.bot.catalog.visible(interaction.guild_id)}
         data = votes_csv(votes, titles)
         await interaction.response.send_message(
-            f"{len(votes)} vote{'s' if len(votes) != 1 else ''}.",
+            f"{render.counted(len(votes), 'vote')}.",
             file=discord.File(io.BytesIO(data), filename="votes.csv"),
             ephemeral=True,
         )
