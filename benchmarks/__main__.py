@@ -64,6 +64,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET_AUTOCOMPLETE_MS = 5.0
 TARGET_COMMAND_MS = 20.0
 TARGET_FLOOR_RATIO = 3.0
+TARGET_STARTUP_S = 2.0
+TARGET_MEMORY_BYTES = 150 * 10**6  # the issue's 150 MB, in bytes (143 MiB)
+
+
+def mb(kib: int) -> str:
+    """KiB as decimal megabytes, the unit of the memory target."""
+    return f"{kib * 1024 / 10**6:.0f}"
 
 
 @dataclass(frozen=True)
@@ -194,13 +201,14 @@ async def vote_throughput(count: int, workdir: Path) -> tuple[float, float, floa
     return ours, per_row, batch
 
 
-async def child(kind: str, dramas: int, extra: int, workdir: Path) -> tuple[float, int]:
-    """Start the bot in a fresh process: (seconds from process start to ready, its peak RSS in KiB)."""
-    folder, slugs, database = await prepare(workdir, f"{kind}-{dramas}-{extra}", dramas)
-    if kind == "startup":
-        add_pending_reminders(database, slugs[0], extra)
-    else:
-        add_votes(database, slugs, extra)
+@dataclass(frozen=True)
+class Probe:
+    ready_s: float
+    peak_kib: int
+
+
+async def probe(kind: str, database: Path, folder: Path) -> Probe:
+    """Start the bot in a fresh process: seconds from process start to ready, and its peak RSS."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
@@ -225,7 +233,19 @@ async def child(kind: str, dramas: int, extra: int, workdir: Path) -> tuple[floa
             fields[key] = value
     if await process.wait() != 0:
         raise RuntimeError(f"the {kind} probe failed")
-    return ready, int(fields["maxrss_kib"])
+    return Probe(ready, int(fields["maxrss_kib"]))
+
+
+async def first_and_later_start(kind: str, dramas: int, extra: int, workdir: Path) -> tuple[Probe, Probe]:
+    """The first start on a new database (every catalog file read and validated), then a restart
+    on the same database and unchanged files (validated dramas read from the catalog cache)."""
+    folder, slugs, database = await prepare(workdir, f"{kind}-{dramas}-{extra}", dramas)
+    if kind == "startup":
+        add_pending_reminders(database, slugs[0], extra)
+    else:
+        add_votes(database, slugs, extra)
+    first = await probe(kind, database, folder)
+    return first, await probe(kind, database, folder)
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -329,30 +349,39 @@ async def main(argv: list[str] | None = None) -> int:
         if per_row / ours > 5:
             failures.append(f"vote store is {per_row / ours:.1f}x slower than raw per-row sqlite3 (> 5x)")
 
-        ready, _ = await child("startup", plan.startup_dramas, plan.startup_reminders, workdir)
-        _, rss = await child("memory", plan.memory_dramas, plan.memory_votes, workdir)
+        startup = await first_and_later_start("startup", plan.startup_dramas, plan.startup_reminders, workdir)
+        memory = await first_and_later_start("memory", plan.memory_dramas, plan.memory_votes, workdir)
         print("## Start-up and memory\n")
         print(
+            "The first start on a new database reads and validates every catalog file; later starts "
+            "read the files that changed and take the rest from the catalog cache.\n"
+        )
+        startup_label = f"{plan.startup_dramas:,} dramas, {plan.startup_reminders:,} pending reminders"
+        memory_label = f"{plan.memory_dramas:,} dramas, {plan.memory_votes:,} votes"
+        print(
             table(
-                ["figure", "value"],
+                ["figure", "first start", "later starts"],
                 [
                     [
-                        f"process start to ready ({plan.startup_dramas:,} dramas, "
-                        f"{plan.startup_reminders:,} pending reminders)",
-                        f"{ready:.2f} s",
+                        f"process start to ready ({startup_label})",
+                        f"{startup[0].ready_s:.2f} s",
+                        f"{startup[1].ready_s:.2f} s",
                     ],
                     [
-                        f"peak resident memory ({plan.memory_dramas:,} dramas, {plan.memory_votes:,} votes)",
-                        f"{rss / 1024:.0f} MiB",
+                        f"peak resident memory ({memory_label})",
+                        f"{mb(memory[0].peak_kib)} MB ({memory[0].peak_kib / 1024:.0f} MiB)",
+                        f"{mb(memory[1].peak_kib)} MB ({memory[1].peak_kib / 1024:.0f} MiB)",
                     ],
                 ],
             )
             + "\n"
         )
-        if ready > 2.0:
-            failures.append(f"start-up {ready:.2f} s > 2 s")
-        if rss / 1024 > 150:
-            failures.append(f"peak memory {rss / 1024:.0f} MiB > 150 MiB")
+        for when, started in zip(("first start", "later starts"), startup, strict=True):
+            if started.ready_s > TARGET_STARTUP_S:
+                failures.append(f"start-up ({when}) {started.ready_s:.2f} s > {TARGET_STARTUP_S:g} s")
+        for when, measured in zip(("first start", "later starts"), memory, strict=True):
+            if measured.peak_kib * 1024 > TARGET_MEMORY_BYTES:
+                failures.append(f"peak memory ({when}) {mb(measured.peak_kib)} MB > {TARGET_MEMORY_BYTES // 10**6} MB")
 
     print("## Targets\n")
     if args.quick:

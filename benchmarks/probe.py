@@ -23,7 +23,9 @@ from bot.settings import Settings
 async def main(kind: str, database: Path, catalog: Path) -> None:
     fine_grained_settling()
     bot = create_bot(Settings(database_path=database, catalog_dir=catalog))
-    env = simcord.Env(bot, settle_timeout=300)
+    # A restart does not sync unchanged commands (Discord remembers them); a new simulated
+    # server does not, so it registers them itself.
+    env = simcord.Env(bot, settle_timeout=300, strict_sync=False)
     await env.start()
     try:
         await env.settle()  # the reminder loop has looked at every pending party and gone to sleep

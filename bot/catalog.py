@@ -7,8 +7,11 @@ the README with a complete example; ``data/dramas/soundtrack-1.toml`` is the ref
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import re
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 ROLES = ("lead", "supporting", "cameo")
+_ROLE = {role: role for role in ROLES}  # one string object per role, however many cast members
 MAX_FILE_BYTES = 1_000_000
 MAX_NAME = 100
 MAX_TITLE = 90  # leaves room for " (2022)" inside Discord's 100-character autocomplete names
@@ -137,6 +141,17 @@ class Drama:
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+@functools.cache
+def _day(ordinal: int) -> date:
+    """One date object per calendar day, shared by every episode that aired on it."""
+    return date.fromordinal(ordinal)
+
+
+def _shared(text: str | None) -> str | None:
+    """Labels that recur across dramas (networks, genres) are kept once."""
+    return None if text is None else sys.intern(text)
+
+
 def slugify(text: str) -> str:
     """``"Soundtrack #1"`` -> ``"soundtrack-1"``; letters of any script are kept."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -223,10 +238,10 @@ class _Table:
         if value is None:
             return None
         if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
+            return _day(value.toordinal())
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip())
+                return _day(date.fromisoformat(value.strip()).toordinal())
             except ValueError:
                 pass
         raise self.error(key, f"must be a date like 2022-03-23, not {value!r}")
@@ -288,9 +303,9 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
         "sources": sources,
         "native_title": info.text("native_title", max_len=MAX_TITLE),
         "aliases": info.texts("aliases", max_len=MAX_TITLE),
-        "network": info.text("network"),
-        "genres": info.texts("genres"),
-        "tropes": info.texts("tropes"),
+        "network": _shared(info.text("network")),
+        "genres": tuple(map(sys.intern, info.texts("genres"))),
+        "tropes": tuple(map(sys.intern, info.texts("tropes"))),
         "plot": info.text("plot", max_len=MAX_TEXT) or "",
         "origin": source,
     }
@@ -333,7 +348,7 @@ def _parse_cast_member(table: _Table) -> CastMember:
     member = CastMember(
         actor=table.required_text("actor"),
         character=table.required_text("character"),
-        role=role,
+        role=_ROLE[role],
         character_aliases=table.texts("character_aliases"),
         actor_aliases=table.texts("actor_aliases"),
         note=table.text("note", max_len=300),
@@ -415,3 +430,84 @@ def check_unique(dramas: Iterable[Drama]) -> None:
             )
         seen_slugs[drama.slug] = drama
         seen_titles[key] = drama
+
+
+# -- records: validated dramas as compact JSON, for the start-up cache ----------------------
+
+
+def drama_record(drama: Drama) -> str:
+    """A validated drama as compact JSON, read back by :func:`drama_from_record`.
+
+    Positional, so it is small and quick to read. It is only ever read by the code that wrote
+    it: :mod:`bot.catalog_cache` keys records by a fingerprint of this module's source.
+    """
+    review = drama.review
+    return json.dumps(
+        [
+            drama.slug,
+            drama.title,
+            drama.year,
+            drama.episode_count,
+            drama.episode_minutes,
+            drama.sources,
+            drama.plot,
+            drama.native_title,
+            drama.aliases,
+            drama.network,
+            drama.genres,
+            drama.tropes,
+            [[e.number, e.minutes, e.air_date and e.air_date.toordinal(), e.title] for e in drama.episodes],
+            [[m.actor, m.character, m.role, m.character_aliases, m.actor_aliases, m.note] for m in drama.cast],
+            review
+            and [
+                review.source,
+                review.headline,
+                review.summary,
+                review.verdict,
+                review.url,
+                [[p.topic, p.text, p.spoiler_from_episode] for p in review.points],
+            ],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def drama_from_record(record: str | bytes, origin: str) -> Drama:
+    """The drama :func:`drama_record` wrote, without validating it again."""
+    (
+        slug,
+        title,
+        year,
+        count,
+        minutes,
+        sources,
+        plot,
+        native,
+        aliases,
+        network,
+        genres,
+        tropes,
+        episodes,
+        cast,
+        review,
+    ) = json.loads(record)
+    return Drama(
+        slug,
+        title,
+        year,
+        count,
+        minutes,
+        tuple(sources),
+        plot,
+        native,
+        tuple(aliases),
+        _shared(network),
+        tuple(map(sys.intern, genres)),
+        tuple(map(sys.intern, tropes)),
+        tuple(Episode(n, m, day and _day(day), t) for n, m, day, t in episodes),
+        tuple(CastMember(a, c, _ROLE[r], tuple(ca), tuple(aa), note) for a, c, r, ca, aa, note in cast),
+        review
+        and Review(*review[:5], points=tuple(ReviewPoint(topic, text, spoils) for topic, text, spoils in review[5])),
+        origin=origin,
+    )

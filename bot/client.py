@@ -6,12 +6,14 @@ This module and :mod:`bot.__main__` are the only modules in ``bot/`` that import
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
 import pkgutil
 import secrets
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import discord
@@ -19,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.catalog import load_catalog_dir
+from bot.catalog_cache import load_catalog
 from bot.club_catalog import ClubCatalog
 from bot.errors import UserError
 from bot.settings import Settings
@@ -125,6 +127,23 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
             log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the catalog is built.
+
+    Building it makes about a million small objects (dramas, episodes, index keys) that all live
+    as long as the bot; the collector would scan them again and again while they are made, which
+    cost a third of the start-up with 10,000 dramas. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class DramaClub(commands.Bot):
     """The Drama Club bot. Build it with :func:`create_bot`."""
 
@@ -145,9 +164,10 @@ class DramaClub(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.storage = await Storage.open(self.settings.database_path)
-        shipped = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
-        self.catalog = await ClubCatalog.load(self.storage, shipped)
-        log.info("Catalog loaded: %d dramas from %s", len(shipped), self.settings.catalog_dir)
+        with _collector_paused():
+            loaded = await load_catalog(self.storage, self.settings.catalog_dir)
+            self.catalog = await ClubCatalog.load(self.storage, loaded.dramas)
+        log.info("Catalog loaded: %d dramas from %s", len(loaded.dramas), self.settings.catalog_dir)
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)

@@ -51,31 +51,42 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()) if w != "_"]
 
 
-@dataclass(frozen=True, slots=True)
-class Keys:
-    """The keys one name is found by: whole (exact and fuzzy) and from each word on (prefix)."""
+Entry = tuple[str, str, tuple[str, ...]]  # (owner, whole key, prefix keys)
 
-    whole: str
-    starts: tuple[str, ...]
 
-    @classmethod
-    def of(cls, name: str, fold_with: Callable[[str], str]) -> Keys:
-        """A title: found from the start of any of its words (``river`` finds *Moon River*)."""
-        parts = words(name)
-        starts = tuple(fold_with("".join(parts[i:])) for i in range(len(parts)))
-        return cls(fold_with(name), starts)
+def title_entry(owner: str, name: str) -> Entry:
+    """A title: found whole, and from the start of any of its words (``river`` finds *Moon River*)."""
+    parts = words(name)
+    return owner, fold(name), tuple(fold("".join(parts[i:])) for i in range(len(parts)))
 
-    @classmethod
-    def of_person(cls, name: str) -> tuple[Keys, ...]:
-        """A person: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
 
-        Only these two are prefixes: syllables such as ``woo`` are shared by thousands of names.
-        """
-        whole = fold_name(name)
-        given = fold_name(" ".join(name.split()[1:]))
-        if given and given != whole:
-            return (cls(whole, (whole, given)), cls(given, ()))
-        return (cls(whole, (whole,)),)
+def person_entries(owner: str, name: str, fold_once: Callable[[str], str] = fold_name) -> tuple[Entry, ...]:
+    """A person: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
+
+    Only these two are prefixes: syllables such as ``woo`` are shared by thousands of names.
+    """
+    whole = fold_once(name)
+    given = fold_once(" ".join(name.split()[1:]))
+    if given and given != whole:
+        return (owner, whole, (whole, given)), (owner, given, ())
+    return ((owner, whole, (whole,)),)
+
+
+def _own(table: dict[str, int | list[int]], key: str, owner: int) -> None:
+    """``owner`` also owns ``key`` (the rare case: the common one is written inline).
+
+    An owner's keys arrive together, so a repeat is nearly always the last owner; the few others
+    are dropped by :func:`_owners_once` (a given name such as "Min-ji" can have thousands of owners).
+    """
+    held = table[key]
+    if isinstance(held, int):
+        table[key] = [held, owner]
+    elif held[-1] != owner:
+        held.append(owner)
+
+
+def _owners_once(held: list[int]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(held))
 
 
 class _KeyIndex:
@@ -84,46 +95,47 @@ class _KeyIndex:
     Fuzzy matching scans only the whole keys (one per name); prefix matching also finds a query
     at the start of any later word (``"river"`` finds *Moon River*) with a binary search. Kept
     compact for catalogs of many thousands: owners are small integers, a key owned once maps to
-    an int (not a tuple), and prefix owners sit in one array beside the sorted keys.
+    an int (not a tuple), and prefix owners sit in one array beside the sorted keys. Built in one
+    pass with no temporary pairs, so building costs little more memory than the index itself.
     """
 
     __slots__ = ("_exact", "_owners", "_prefix_keys", "_prefix_owners", "_whole_keys")
 
-    def __init__(self, entries: Iterable[tuple[str, Keys]], exact_only: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, entries: Iterable[Entry], exact_only: Iterable[tuple[str, str]] = ()) -> None:
+        """``entries`` are found whole and by prefix; ``exact_only`` (key, owner) pairs only whole."""
         numbers: dict[str, int] = {}
         exact: dict[str, int | list[int]] = {}
-        starts: set[tuple[str, int]] = set()
-
-        def number(owner: str) -> int:
-            found = numbers.get(owner)
-            if found is None:
-                found = numbers[owner] = len(numbers)
-            return found
-
-        def own(key: str, owner: int) -> None:
-            held = exact.get(key)
-            if held is None:
-                exact[key] = owner
-            elif isinstance(held, int):
-                if held != owner:
-                    exact[key] = [held, owner]
-            elif owner not in held:
-                held.append(owner)
-
-        for owner, keys in entries:
-            owner_number = number(owner)
-            if keys.whole:
-                own(keys.whole, owner_number)
-            starts.update((start, owner_number) for start in keys.starts if start)
+        starts: dict[str, int | list[int]] = {}
+        for owner, whole, prefixes in entries:
+            number = numbers.setdefault(owner, len(numbers))
+            if whole:
+                held = exact.setdefault(whole, number)
+                if held != number:
+                    _own(exact, whole, number)
+            for start in prefixes:
+                if start:
+                    held = starts.setdefault(start, number)
+                    if held != number:
+                        _own(starts, start, number)
         self._whole_keys = list(exact)
         for key, owner in exact_only:
             if key:
-                own(key, number(owner))
+                number = numbers.setdefault(owner, len(numbers))
+                if exact.setdefault(key, number) != number:
+                    _own(exact, key, number)
         self._owners = list(numbers)
-        self._exact = {k: v if isinstance(v, int) else tuple(v) for k, v in exact.items()}
-        ordered = sorted(starts)
-        self._prefix_keys = [key for key, _ in ordered]
-        self._prefix_owners = array("l", [owner for _, owner in ordered])
+        del numbers
+        for key, held in exact.items():
+            if not isinstance(held, int):
+                exact[key] = _owners_once(held)
+        self._exact: dict[str, int | tuple[int, ...]] = exact  # type: ignore[assignment]
+        self._prefix_keys: list[str] = []
+        self._prefix_owners = array("l")
+        for key in sorted(starts):
+            held = starts[key]
+            for owner in (held,) if isinstance(held, int) else _owners_once(held):
+                self._prefix_keys.append(key)
+                self._prefix_owners.append(owner)
 
     def _named(self, held: int | tuple[int, ...] | None) -> tuple[str, ...]:
         if held is None:
@@ -202,7 +214,7 @@ class TitleIndex:
     @classmethod
     def build(cls, dramas: Iterable[Drama]) -> TitleIndex:
         by_slug = {drama.slug: drama for drama in dramas}
-        entries = [(slug, Keys.of(name, fold)) for slug, d in by_slug.items() for name in title_names(d)]
+        entries = [title_entry(slug, name) for slug, d in by_slug.items() for name in title_names(d)]
         with_year = [(fold(f"{name} {d.year}"), slug) for slug, d in by_slug.items() for name in title_names(d)]
         ordered = tuple(sorted(by_slug.values(), key=title_order))
         return cls(by_slug, ordered, _KeyIndex(entries, with_year))
@@ -253,30 +265,40 @@ class PeopleIndex:
     def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
         roles: dict[str, list[Role]] = {}
         names: dict[str, str] = {}
+        folded: dict[str, str] = {}  # an actor or a character name recurs across dramas: fold it once
 
-        def entries() -> Iterator[tuple[str, Keys]]:  # streamed: 60,000 cast members make many keys
+        def fold_once(name: str) -> str:
+            key = folded.get(name)
+            if key is None:
+                key = folded[name] = fold_name(name)
+            return key
+
+        def entries() -> Iterator[Entry]:  # streamed: 60,000 cast members make many keys
             for drama in dramas:
                 for member in drama.cast:
-                    key = fold_name(member.actor)
+                    key = fold_once(member.actor)
                     names.setdefault(key, member.actor)
                     roles.setdefault(key, []).append(Role(drama, member))
                     for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
-                        for keys in Keys.of_person(name):
-                            yield key, keys
+                        yield from person_entries(key, name, fold_once)
 
         index = _KeyIndex(entries())
-        people = {
-            key: Person(key, names[key], tuple(sorted(found, key=lambda r: (-r.drama.year, r.drama.title))))
-            for key, found in roles.items()
-        }
+        folded.clear()
+        people = {key: Person(key, names[key], _by_year(found)) for key, found in roles.items()}
         return cls(people, tuple(sorted(people)), index)
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)
 
 
+def _by_year(roles: Sequence[Role]) -> tuple[Role, ...]:
+    """Newest first; dramas of the same year by title."""
+    if len(roles) == 1:
+        return (roles[0],)
+    return tuple(sorted(roles, key=lambda r: (-r.drama.year, r.drama.title)))
+
+
 def merge_people(found: Sequence[Person]) -> Person:
     """One actor seen in several indexes (the shipped catalog and a server's own dramas)."""
     roles = {(r.drama.slug, r.member.character): r for person in found for r in person.roles}
-    ordered = sorted(roles.values(), key=lambda r: (-r.drama.year, r.drama.title))
-    return Person(found[0].key, found[0].name, tuple(ordered))
+    return Person(found[0].key, found[0].name, _by_year(list(roles.values())))

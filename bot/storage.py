@@ -191,6 +191,16 @@ class Storage:
         async with self._lock:
             return await _fetchall(self._db, sql, parameters)
 
+    async def stream(self, sql: str, parameters: Iterable[Any] = (), *, chunk: int = 500) -> AsyncIterator[list[Any]]:
+        """The rows of a large result, ``chunk`` at a time, so they are never all in memory at once.
+
+        Holds the connection until the caller has taken the last chunk (or left the loop), so the
+        loop's body must not use the storage itself.
+        """
+        async with self._lock, self._db.execute(sql, tuple(parameters)) as cursor:
+            while rows := list(await cursor.fetchmany(chunk)):
+                yield rows
+
     # -- command registration ------------------------------------------------------------
 
     async def command_tree_hash(self, scope: str) -> str | None:

@@ -1,0 +1,118 @@
+"""The catalog cache: a restart reads only the files that changed, and never serves a stale drama."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot import catalog_cache
+from bot.catalog import CatalogError, drama_from_record, drama_record, load_catalog_dir
+from bot.catalog_cache import load_catalog
+from bot.settings import DEFAULT_CATALOG_DIR
+from bot.storage import Storage
+from tests.factories import drama_toml
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The shipped drama and two synthetic ones."""
+    folder = tmp_path / "dramas"
+    folder.mkdir()
+    shutil.copy(DEFAULT_CATALOG_DIR / "soundtrack-1.toml", folder)
+    (folder / "moon.toml").write_text(drama_toml("Moon River", 2021, first_air=date(2021, 5, 1)))
+    (folder / "star.toml").write_text(drama_toml("Star Garden", 2019, episodes=2))
+    return folder
+
+
+@pytest_asyncio.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    storage = await Storage.open(tmp_path / "club.sqlite3")
+    yield storage
+    await storage.close()
+
+
+async def cached_paths(storage: Storage) -> list[str]:
+    return [Path(row["path"]).name for row in await storage.fetchall("SELECT path FROM catalog_cache ORDER BY path")]
+
+
+def touch(path: Path, text: str) -> None:
+    """Rewrite a file and move its modification time on, as an editor saving it later would."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+def test_a_record_gives_back_the_same_drama() -> None:
+    (shipped,) = load_catalog_dir(DEFAULT_CATALOG_DIR)
+    copy = drama_from_record(drama_record(shipped), shipped.origin)
+    assert copy == shipped  # every field: episodes with dates, cast with aliases, review points
+    assert copy.origin == shipped.origin
+    assert copy.review is not None and copy.review.points[-1].spoiler_from_episode == 4
+
+
+async def test_the_first_start_reads_every_file_and_a_restart_none(storage: Storage, folder: Path) -> None:
+    first = await load_catalog(storage, folder)
+    assert (first.read, first.cached) == (3, 0)
+    assert await cached_paths(storage) == ["moon.toml", "soundtrack-1.toml", "star.toml"]
+
+    again = await load_catalog(storage, folder)
+    assert (again.read, again.cached) == (0, 3)
+    assert again.dramas == first.dramas == load_catalog_dir(folder)  # same dramas, same order
+    assert [d.origin for d in again.dramas] == ["moon.toml", "soundtrack-1.toml", "star.toml"]
+
+
+async def test_an_edited_file_is_read_again(storage: Storage, folder: Path) -> None:
+    await load_catalog(storage, folder)
+    touch(folder / "star.toml", drama_toml("Star Garden", 2019, episodes=3))
+    loaded = await load_catalog(storage, folder)
+    assert (loaded.read, loaded.cached) == (1, 2)
+    assert next(d for d in loaded.dramas if d.title == "Star Garden").episode_count == 3
+    assert (await load_catalog(storage, folder)).read == 0  # and cached again
+
+
+async def test_an_invalid_file_stops_every_start_and_is_never_cached(storage: Storage, folder: Path) -> None:
+    await load_catalog(storage, folder)
+    touch(folder / "star.toml", drama_toml("Star Garden", 2019).replace("year = 2019", "year = 1800"))
+    for _ in range(2):
+        with pytest.raises(CatalogError, match=r"star\.toml: drama\.year: must be between 1950 and 2100"):
+            await load_catalog(storage, folder)
+    touch(folder / "star.toml", drama_toml("Star Garden", 2019, episodes=5))
+    fixed = await load_catalog(storage, folder)
+    assert next(d for d in fixed.dramas if d.title == "Star Garden").episode_count == 5
+
+
+async def test_two_files_of_one_drama_are_refused_from_the_cache_too(storage: Storage, folder: Path) -> None:
+    await load_catalog(storage, folder)
+    shutil.copy(folder / "moon.toml", folder / "moon-copy.toml")
+    with pytest.raises(CatalogError, match=r"moon(-copy)?\.toml: drama\.id: 'moon-river-2021' is already used"):
+        await load_catalog(storage, folder)
+
+
+async def test_a_removed_file_is_forgotten(storage: Storage, folder: Path) -> None:
+    await load_catalog(storage, folder)
+    (folder / "moon.toml").unlink()
+    loaded = await load_catalog(storage, folder)
+    assert [d.title for d in loaded.dramas] == ["Soundtrack #1", "Star Garden"]
+    assert await cached_paths(storage) == ["soundtrack-1.toml", "star.toml"]
+
+
+async def test_new_validation_code_reads_every_file_again(
+    storage: Storage, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_catalog(storage, folder)
+    monkeypatch.setattr(catalog_cache, "code_fingerprint", lambda: "a newer bot/catalog.py")
+    loaded = await load_catalog(storage, folder)
+    assert (loaded.read, loaded.cached) == (3, 0)
+    codes = await storage.fetchall("SELECT DISTINCT code FROM catalog_cache")
+    assert [row["code"] for row in codes] == ["a newer bot/catalog.py"]
+
+
+async def test_a_missing_folder_names_the_setting(storage: Storage, tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="is not a folder of drama files \\(check CATALOG_DIR\\)"):
+        await load_catalog(storage, tmp_path / "nowhere")
