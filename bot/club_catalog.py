@@ -166,13 +166,14 @@ class ClubCatalog:
         shelf = self._shelf(guild_id)
         hidden = set(shelf.titles.dramas) if shelf else set()
         found: list[Person] = []
-        shipped = self._people.people.get(key)
+        shipped = self._people.person(key)
         if shipped is not None:
             roles = tuple(r for r in shipped.roles if r.drama.slug not in hidden)
             if roles:
                 found.append(dataclasses.replace(shipped, roles=roles))
-        if shelf is not None and key in shelf.people.people:
-            found.append(shelf.people.people[key])
+        own = shelf.people.person(key) if shelf is not None else None
+        if own is not None:
+            found.append(own)
         return merge_people(found) if found else None
 
     def find_person(self, query: str, guild_id: int | None) -> Person:

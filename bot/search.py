@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalog import CastMember, Drama
+from bot.catalog import MAX_CAST, CastMember, Drama
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _WORD = re.compile(r"\w+")
@@ -255,16 +255,22 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class PeopleIndex:
-    """Actors by their names and by the names of the characters they play."""
+    """Actors by their names and by the names of the characters they play.
 
-    people: dict[str, Person]  # by actor key
+    Compact for catalogs of many thousands: an actor's roles are kept as integers (the drama's
+    place in :attr:`dramas` times :data:`MAX_CAST`, plus the cast member's place in its cast),
+    and a :class:`Person` is made when one is asked for.
+    """
+
+    dramas: tuple[Drama, ...]
     ordered_keys: tuple[str, ...]  # the actor keys, sorted once
+    _roles: dict[str, int | tuple[int, ...]]  # actor key -> packed roles, in catalog order
     _keys: _KeyIndex
 
     @classmethod
     def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
-        roles: dict[str, list[Role]] = {}
-        names: dict[str, str] = {}
+        dramas = tuple(dramas)
+        roles: dict[str, int | list[int]] = {}
         folded: dict[str, str] = {}  # an actor or a character name recurs across dramas: fold it once
 
         def fold_once(name: str) -> str:
@@ -274,18 +280,35 @@ class PeopleIndex:
             return key
 
         def entries() -> Iterator[Entry]:  # streamed: 60,000 cast members make many keys
-            for drama in dramas:
-                for member in drama.cast:
+            for number, drama in enumerate(dramas):
+                for position, member in enumerate(drama.cast):
                     key = fold_once(member.actor)
-                    names.setdefault(key, member.actor)
-                    roles.setdefault(key, []).append(Role(drama, member))
+                    packed = number * MAX_CAST + position
+                    if roles.setdefault(key, packed) != packed:
+                        _own(roles, key, packed)
                     for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
                         yield from person_entries(key, name, fold_once)
 
         index = _KeyIndex(entries())
         folded.clear()
-        people = {key: Person(key, names[key], _by_year(found)) for key, found in roles.items()}
-        return cls(people, tuple(sorted(people)), index)
+        for key, held in roles.items():
+            if not isinstance(held, int):
+                roles[key] = tuple(held)
+        return cls(dramas, tuple(sorted(roles)), roles, index)  # type: ignore[arg-type]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._roles
+
+    def person(self, key: str) -> Person | None:
+        """The actor with this key and their roles, newest first; ``None`` if nobody has it."""
+        held = self._roles.get(key)
+        if held is None:
+            return None
+        roles = [
+            Role(self.dramas[packed // MAX_CAST], self.dramas[packed // MAX_CAST].cast[packed % MAX_CAST])
+            for packed in ((held,) if isinstance(held, int) else held)
+        ]
+        return Person(key, roles[0].member.actor, _by_year(roles))
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)

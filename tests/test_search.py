@@ -52,7 +52,7 @@ def test_people_index_finds_actors_by_character_and_given_name() -> None:
         ("hansohee", "Han So-Hee"),
     ]:
         meant, _ = pick(index.scores(query, limit=5))
-        assert [index.people[k].name for k in meant] == [actor], query
+        assert [index.person(k).name for k in meant] == [actor], query  # type: ignore[union-attr]
 
 
 def test_title_index_prefix_and_fuzzy() -> None:
@@ -62,3 +62,28 @@ def test_title_index_prefix_and_fuzzy() -> None:
     assert max(scores, key=lambda k: scores[k]) == "moon-story-3-2003"
     prefixed = index.scores("moon", limit=25, prefix=True)
     assert len(prefixed) == 10
+
+
+def test_an_actor_in_several_dramas_has_every_role_newest_first() -> None:
+    dramas = [
+        parse_drama_text(
+            drama_toml(
+                f"Show {n}",
+                2010 + n,
+                cast=[("Lee Ji-Eun", "Friend", "supporting"), ("Kim Min-Jun", f"Hero {n}", "lead")],
+            ),
+            f"{n}.toml",
+        )
+        for n in range(3)
+    ]
+    index = PeopleIndex.build(dramas)
+    person = index.person(fold_name("kim minjun"))
+    assert person is not None and person.name == "Kim Min-Jun"
+    assert [(r.drama.title, r.member.character, r.member.role) for r in person.roles] == [
+        ("Show 2", "Hero 2", "lead"),
+        ("Show 1", "Hero 1", "lead"),
+        ("Show 0", "Hero 0", "lead"),
+    ]
+    meant, _ = pick(index.scores("Hero 1", limit=5))  # a character finds the actor who plays it
+    assert meant == [fold_name("Kim Min-Jun")]
+    assert "nobody" not in index and index.person("nobody") is None
