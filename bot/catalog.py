@@ -14,11 +14,12 @@ import re
 import sys
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 ROLES = ("lead", "supporting", "cameo")
 _ROLE = {role: role for role in ROLES}  # one string object per role, however many cast members
@@ -47,6 +48,75 @@ class Episode:
     minutes: int
     air_date: date | None = None
     title: str | None = None
+
+
+class Episodes(Sequence[Episode]):
+    """A drama's episodes 1 to n, kept compactly; an :class:`Episode` is made when one is read.
+
+    A catalog of 10,000 dramas has 160,000 episodes: as objects they were a tenth of the bot's
+    memory and of its start-up. Here a drama keeps two small arrays (minutes, air dates as day
+    numbers, 0 for none) and, only if some episode has one, a tuple of titles.
+    """
+
+    __slots__ = ("_days", "_minutes", "_titles")
+
+    def __init__(self, episodes: Iterable[Episode] = ()) -> None:
+        episodes = tuple(episodes)
+        for expected, episode in enumerate(episodes, start=1):
+            if episode.number != expected:
+                raise ValueError(f"episodes must be numbered 1, 2, 3, ...; found {episode.number} in place {expected}")
+        self._minutes = array("H", [e.minutes for e in episodes])
+        self._days = array("l", [e.air_date.toordinal() if e.air_date else 0 for e in episodes])
+        titles = tuple(e.title for e in episodes)
+        self._titles = titles if any(titles) else None
+
+    @classmethod
+    def of(cls, minutes: list[int], days: list[int], titles: list[str | None] | None) -> Episodes:
+        """From the arrays themselves (a catalog record), without making an Episode for each."""
+        if not len(minutes) == len(days) == (len(titles) if titles is not None else len(minutes)):
+            raise ValueError("episode minutes, air dates and titles must have one entry each")
+        episodes = cls()
+        episodes._minutes = array("H", minutes)
+        episodes._days = array("l", days)
+        episodes._titles = tuple(titles) if titles is not None and any(titles) else None
+        return episodes
+
+    def fields(self) -> tuple[list[int], list[int], list[str | None] | None]:
+        """Minutes, air-date day numbers (0 for none) and titles (``None`` when there are none)."""
+        return self._minutes.tolist(), self._days.tolist(), None if self._titles is None else list(self._titles)
+
+    def __len__(self) -> int:
+        return len(self._minutes)
+
+    @overload
+    def __getitem__(self, index: int) -> Episode: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Episode, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Episode | tuple[Episode, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("episode index out of range")
+        day = self._days[index]
+        title = self._titles[index] if self._titles is not None else None
+        return Episode(index + 1, self._minutes[index], _day(day) if day else None, title)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Episodes):
+            return self.fields() == other.fields()
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._minutes.tobytes(), self._days.tobytes(), self._titles))
+
+    def __repr__(self) -> str:
+        return f"Episodes({list(self)!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +165,7 @@ class Drama:
     network: str | None = None
     genres: tuple[str, ...] = ()
     tropes: tuple[str, ...] = ()
-    episodes: tuple[Episode, ...] = ()
+    episodes: Episodes = field(default_factory=Episodes)
     cast: tuple[CastMember, ...] = ()
     review: Review | None = None
     origin: str = field(default="", compare=False)  # where it was loaded from, for messages
@@ -319,7 +389,7 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
     return Drama(**drama_kwargs)
 
 
-def _parse_episodes(root: _Table, count: int, default_minutes: int) -> tuple[Episode, ...]:
+def _parse_episodes(root: _Table, count: int, default_minutes: int) -> Episodes:
     given: dict[int, Episode] = {}
     for table in root.tables("episodes", max_items=MAX_EPISODES):
         number = table.integer("number", required=True, low=1, high=count)
@@ -338,7 +408,7 @@ def _parse_episodes(root: _Table, count: int, default_minutes: int) -> tuple[Epi
                 "episodes",
                 f"episode {after.number} airs before episode {before.number}",
             )
-    return episodes
+    return Episodes(episodes)
 
 
 def _parse_cast_member(table: _Table) -> CastMember:
@@ -456,7 +526,7 @@ def drama_record(drama: Drama) -> str:
             drama.network,
             drama.genres,
             drama.tropes,
-            [[e.number, e.minutes, e.air_date and e.air_date.toordinal(), e.title] for e in drama.episodes],
+            drama.episodes.fields(),
             [[m.actor, m.character, m.role, m.character_aliases, m.actor_aliases, m.note] for m in drama.cast],
             review
             and [
@@ -505,7 +575,7 @@ def drama_from_record(record: str | bytes, origin: str) -> Drama:
         _shared(network),
         tuple(map(sys.intern, genres)),
         tuple(map(sys.intern, tropes)),
-        tuple(Episode(n, m, day and _day(day), t) for n, m, day, t in episodes),
+        Episodes.of(*episodes),
         tuple(CastMember(a, c, _ROLE[r], tuple(ca), tuple(aa), note) for a, c, r, ca, aa, note in cast),
         review
         and Review(*review[:5], points=tuple(ReviewPoint(topic, text, spoils) for topic, text, spoils in review[5])),

@@ -141,3 +141,22 @@ def test_two_dramas_with_one_title_need_different_years() -> None:
     twin = parse_drama_text(MINIMAL.replace('title = "Test Drama"', 'title = "Test Drama"\nid = "other"'), "c.toml")
     with pytest.raises(CatalogError, match=r"already described by a\.toml"):
         check_unique([first, twin])
+
+
+def test_episodes_are_kept_compactly_and_read_as_episodes() -> None:
+    from bot.catalog import Episode, Episodes, drama_from_record, drama_record
+
+    text = MINIMAL.replace("episode_count = 2", "episode_count = 3") + (
+        '[[episodes]]\nnumber = 2\nair_date = 2020-05-06\nminutes = 70\ntitle = "The Letter"\n'
+    )
+    drama = parse_drama_text(text, "test.toml")
+    expected = (Episode(1, 60), Episode(2, 70, date(2020, 5, 6), "The Letter"), Episode(3, 60))
+    assert tuple(drama.episodes) == expected and len(drama.episodes) == 3
+    assert drama.episodes[-1] == expected[2] and drama.episodes[1:] == expected[1:]
+    assert drama.episode(2).title == "The Letter" and drama.first_air_date == date(2020, 5, 6)
+    with pytest.raises(IndexError):
+        drama.episodes[3]
+    assert drama_from_record(drama_record(drama), "test.toml") == drama  # titles and undated episodes survive
+    assert hash(Episodes(expected)) == hash(drama.episodes) and Episodes(expected) != Episodes(expected[:2])
+    with pytest.raises(ValueError, match="numbered 1, 2, 3"):
+        Episodes([Episode(2, 60)])
