@@ -95,11 +95,12 @@ class _KeyIndex:
     Fuzzy matching scans only the whole keys (one per name); prefix matching also finds a query
     at the start of any later word (``"river"`` finds *Moon River*) with a binary search. Kept
     compact for catalogs of many thousands: owners are small integers, a key owned once maps to
-    an int (not a tuple), and prefix owners sit in one array beside the sorted keys. Built in one
-    pass with no temporary pairs, so building costs little more memory than the index itself.
+    an int (not a tuple), and prefix owners sit in one array beside the sorted keys (a negative
+    entry points into a table of the few prefixes several owners share). Built in one pass with
+    no temporary pairs, so building costs little more memory than the index itself.
     """
 
-    __slots__ = ("_exact", "_owners", "_prefix_keys", "_prefix_owners", "_whole_keys")
+    __slots__ = ("_exact", "_owners", "_prefix_keys", "_prefix_owners", "_shared_prefixes", "_whole_keys")
 
     def __init__(self, entries: Iterable[Entry], exact_only: Iterable[tuple[str, str]] = ()) -> None:
         """``entries`` are found whole and by prefix; ``exact_only`` (key, owner) pairs only whole."""
@@ -129,13 +130,17 @@ class _KeyIndex:
             if not isinstance(held, int):
                 exact[key] = _owners_once(held)
         self._exact: dict[str, int | tuple[int, ...]] = exact  # type: ignore[assignment]
-        self._prefix_keys: list[str] = []
-        self._prefix_owners = array("l")
-        for key in sorted(starts):
+        self._prefix_keys = sorted(starts)
+        self._prefix_owners = array("l", bytes(8 * len(self._prefix_keys)))
+        shared: list[tuple[int, ...]] = []
+        for index, key in enumerate(self._prefix_keys):
             held = starts[key]
-            for owner in (held,) if isinstance(held, int) else _owners_once(held):
-                self._prefix_keys.append(key)
-                self._prefix_owners.append(owner)
+            if isinstance(held, int):
+                self._prefix_owners[index] = held
+            else:
+                shared.append(_owners_once(held))
+                self._prefix_owners[index] = -len(shared)
+        self._shared_prefixes = tuple(shared)
 
     def _named(self, held: int | tuple[int, ...] | None) -> tuple[str, ...]:
         if held is None:
@@ -153,7 +158,9 @@ class _KeyIndex:
         for index in range(start, len(self._prefix_keys)):
             if not self._prefix_keys[index].startswith(key) or len(found) >= limit:
                 break
-            found.setdefault(self._owners[self._prefix_owners[index]])
+            owner = self._prefix_owners[index]
+            for number in (owner,) if owner >= 0 else self._shared_prefixes[-owner - 1]:
+                found.setdefault(self._owners[number])
         return list(found)[:limit]
 
     def fuzzy(self, key: str, limit: int) -> dict[str, float]:
@@ -288,9 +295,9 @@ class PeopleIndex:
                         _own(roles, key, packed)
                     for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
                         yield from person_entries(key, name, fold_once)
+            folded.clear()  # before the index sorts its keys: the peak of building it
 
         index = _KeyIndex(entries())
-        folded.clear()
         for key, held in roles.items():
             if not isinstance(held, int):
                 roles[key] = tuple(held)
