@@ -66,7 +66,7 @@ class Episodes(Sequence[Episode]):
             if episode.number != expected:
                 raise ValueError(f"episodes must be numbered 1, 2, 3, ...; found {episode.number} in place {expected}")
         self._minutes = array("H", [e.minutes for e in episodes])
-        self._days = array("l", [e.air_date.toordinal() if e.air_date else 0 for e in episodes])
+        self._days = array("i", [e.air_date.toordinal() if e.air_date else 0 for e in episodes])
         titles = tuple(e.title for e in episodes)
         self._titles = titles if any(titles) else None
 
@@ -77,7 +77,7 @@ class Episodes(Sequence[Episode]):
             raise ValueError("episode minutes, air dates and titles must have one entry each")
         episodes = cls()
         episodes._minutes = array("H", minutes)
-        episodes._days = array("l", days)
+        episodes._days = array("i", days)
         episodes._titles = tuple(titles) if titles is not None and any(titles) else None
         return episodes
 
@@ -218,7 +218,7 @@ def _day(ordinal: int) -> date:
 
 
 def _shared(text: str | None) -> str | None:
-    """Labels that recur across dramas (networks, genres) are kept once."""
+    """Labels that recur across dramas (networks, genres, sources) are kept once."""
     return None if text is None else sys.intern(text)
 
 
@@ -360,7 +360,7 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
     slug = info.text("id", max_len=MAX_NAME)
     if slug is not None and slug != slugify(slug):
         raise info.error("id", f"must be lowercase words joined by dashes, like {slugify(slug)!r}")
-    sources = info.texts("sources", max_len=300, max_items=20)
+    sources = tuple(map(sys.intern, info.texts("sources", max_len=300, max_items=20)))
     if not sources:
         raise info.error("sources", "must name at least one source for the drama's facts")
 
@@ -439,7 +439,7 @@ def _parse_review(table: _Table, episode_count: int) -> Review:
         )
         point.finish()
     review = Review(
-        source=table.required_text("source", max_len=200),
+        source=sys.intern(table.required_text("source", max_len=200)),
         headline=table.required_text("headline", max_len=200),
         summary=table.required_text("summary", max_len=MAX_TEXT),
         verdict=table.required_text("verdict", max_len=300),
@@ -568,7 +568,7 @@ def drama_from_record(record: str | bytes, origin: str) -> Drama:
         year,
         count,
         minutes,
-        tuple(sources),
+        tuple(map(sys.intern, sources)),
         plot,
         native,
         tuple(aliases),
@@ -578,6 +578,10 @@ def drama_from_record(record: str | bytes, origin: str) -> Drama:
         Episodes.of(*episodes),
         tuple(CastMember(a, c, _ROLE[r], tuple(ca), tuple(aa), note) for a, c, r, ca, aa, note in cast),
         review
-        and Review(*review[:5], points=tuple(ReviewPoint(topic, text, spoils) for topic, text, spoils in review[5])),
+        and Review(
+            sys.intern(review[0]),
+            *review[1:5],
+            points=tuple(ReviewPoint(topic, text, spoils) for topic, text, spoils in review[5]),
+        ),
         origin=origin,
     )

@@ -81,7 +81,7 @@ async def load_catalog(storage: Storage, directory: Path) -> LoadReport:
     code = code_fingerprint()
     found: dict[str, Drama] = {}
     gone: list[str] = []  # rows of files no longer in the folder, or written by other code
-    async for rows in storage.stream("SELECT path, size, mtime_ns, code, record FROM catalog_cache"):
+    async for rows in storage.stream("SELECT path, size, mtime_ns, code, record FROM catalog_cache", chunk=200):
         usable = []
         for row in rows:
             stamp = stamps.get(row["path"])
