@@ -112,3 +112,5 @@ async def _store(
             " code = excluded.code, record = excluded.record",
             [(path, stamps[path].size, stamps[path].mtime_ns, code, record) for path, record in records],
         )
+    if len(records) > 1000:  # a large one-off write: fold it into the database and shrink the log
+        await storage.execute("PRAGMA wal_checkpoint(TRUNCATE)")
