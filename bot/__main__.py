@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.catalog import CatalogError, check_unique, load_drama_file
+from bot.catalog import CatalogError, catalog_files, check_unique, load_drama_file
 from bot.client import create_bot
 from bot.settings import Settings, SettingsError
 from bot.storage import StorageError
@@ -83,7 +83,7 @@ def validate_catalog(paths: Sequence[Path]) -> int:
     failed = False
     files: list[Path] = []
     for path in paths:
-        files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+        files.extend(catalog_files(path) if path.is_dir() else [path])
     if not files:
         fail("no .toml files found in " + ", ".join(str(p) for p in paths))
         return EXIT_FAILED

@@ -473,11 +473,16 @@ def load_drama_file(path: Path) -> Drama:
     return parse_drama_bytes(path.read_bytes(), path.name)
 
 
-def load_catalog_dir(directory: Path) -> list[Drama]:
-    """Load every ``*.toml`` in ``directory``; the first invalid file raises :class:`CatalogError`."""
+def catalog_files(directory: Path) -> list[Path]:
+    """The drama files of a catalog folder, in name order."""
     if not directory.is_dir():
         raise CatalogError(str(directory), "", "is not a folder of drama files (check CATALOG_DIR)")
-    dramas = [load_drama_file(path) for path in sorted(directory.glob("*.toml"))]
+    return sorted(directory.glob("*.toml"))
+
+
+def load_catalog_dir(directory: Path) -> list[Drama]:
+    """Load every ``*.toml`` in ``directory``; the first invalid file raises :class:`CatalogError`."""
+    dramas = [load_drama_file(path) for path in catalog_files(directory)]
     check_unique(dramas)
     return dramas
 

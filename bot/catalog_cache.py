@@ -16,12 +16,11 @@ import asyncio
 import functools
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot import catalog as catalog_module
-from bot.catalog import CatalogError, Drama, check_unique, drama_from_record, drama_record, load_drama_file
+from bot.catalog import Drama, catalog_files, check_unique, drama_from_record, drama_record, load_drama_file
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -49,15 +48,11 @@ class LoadReport:
 
 
 def _list_folder(directory: Path) -> dict[str, FileStamp]:
-    """Every ``*.toml`` in the folder by absolute path, in name order, with its size and mtime."""
-    if not directory.is_dir():
-        raise CatalogError(str(directory), "", "is not a folder of drama files (check CATALOG_DIR)")
-    with os.scandir(directory.resolve()) as entries:
-        files = sorted((e for e in entries if e.name.endswith(".toml") and e.is_file()), key=lambda e: e.name)
+    """Every drama file of the folder by absolute path, in name order, with its size and mtime."""
     stamps: dict[str, FileStamp] = {}
-    for entry in files:
-        status = entry.stat()  # DirEntry keeps it: one system call a file
-        stamps[entry.path] = FileStamp(status.st_size, status.st_mtime_ns)
+    for path in catalog_files(directory.resolve()):
+        status = path.stat()
+        stamps[str(path)] = FileStamp(status.st_size, status.st_mtime_ns)
     return stamps
 
 
