@@ -108,8 +108,6 @@ class Episodes(Sequence[Episode]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Episodes):
             return self.fields() == other.fields()
-        if isinstance(other, tuple):
-            return tuple(self) == other
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -220,6 +218,10 @@ def _day(ordinal: int) -> date:
 def _shared(text: str | None) -> str | None:
     """Labels that recur across dramas (networks, genres, sources) are kept once."""
     return None if text is None else sys.intern(text)
+
+
+def _labels(texts: Iterable[str]) -> tuple[str, ...]:
+    return tuple(map(sys.intern, texts))
 
 
 def slugify(text: str) -> str:
@@ -360,7 +362,7 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
     slug = info.text("id", max_len=MAX_NAME)
     if slug is not None and slug != slugify(slug):
         raise info.error("id", f"must be lowercase words joined by dashes, like {slugify(slug)!r}")
-    sources = tuple(map(sys.intern, info.texts("sources", max_len=300, max_items=20)))
+    sources = _labels(info.texts("sources", max_len=300, max_items=20))
     if not sources:
         raise info.error("sources", "must name at least one source for the drama's facts")
 
@@ -374,8 +376,8 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
         "native_title": info.text("native_title", max_len=MAX_TITLE),
         "aliases": info.texts("aliases", max_len=MAX_TITLE),
         "network": _shared(info.text("network")),
-        "genres": tuple(map(sys.intern, info.texts("genres"))),
-        "tropes": tuple(map(sys.intern, info.texts("tropes"))),
+        "genres": _labels(info.texts("genres")),
+        "tropes": _labels(info.texts("tropes")),
         "plot": info.text("plot", max_len=MAX_TEXT) or "",
         "origin": source,
     }
@@ -573,13 +575,13 @@ def drama_from_record(record: str | bytes, origin: str) -> Drama:
         year,
         count,
         minutes,
-        tuple(map(sys.intern, sources)),
+        _labels(sources),
         plot,
         native,
         tuple(aliases),
         _shared(network),
-        tuple(map(sys.intern, genres)),
-        tuple(map(sys.intern, tropes)),
+        _labels(genres),
+        _labels(tropes),
         Episodes.of(*episodes),
         tuple(CastMember(a, c, _ROLE[r], tuple(ca), tuple(aa), note) for a, c, r, ca, aa, note in cast),
         review
