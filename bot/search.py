@@ -89,6 +89,14 @@ def _owners_once(held: list[int]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(held))
 
 
+def _freeze(table: dict[str, int | list[int]]) -> dict[str, int | tuple[int, ...]]:
+    """The same table with every owner list made a tuple, each owner once (in place)."""
+    for key, held in table.items():
+        if not isinstance(held, int):
+            table[key] = _owners_once(held)  # type: ignore[assignment]
+    return table  # type: ignore[return-value]
+
+
 class _KeyIndex:
     """Folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups.
 
@@ -126,10 +134,7 @@ class _KeyIndex:
                     _own(exact, key, number)
         self._owners = list(numbers)
         del numbers
-        for key, held in exact.items():
-            if not isinstance(held, int):
-                exact[key] = _owners_once(held)
-        self._exact: dict[str, int | tuple[int, ...]] = exact  # type: ignore[assignment]
+        self._exact = _freeze(exact)
         self._prefix_keys = sorted(starts)
         self._prefix_owners = array("l", bytes(8 * len(self._prefix_keys)))
         shared: list[tuple[int, ...]] = []
@@ -298,10 +303,7 @@ class PeopleIndex:
             folded.clear()  # before the index sorts its keys: the peak of building it
 
         index = _KeyIndex(entries())
-        for key, held in roles.items():
-            if not isinstance(held, int):
-                roles[key] = tuple(held)
-        return cls(dramas, tuple(sorted(roles)), roles, index)  # type: ignore[arg-type]
+        return cls(dramas, tuple(sorted(roles)), _freeze(roles), index)
 
     def __contains__(self, key: str) -> bool:
         return key in self._roles
