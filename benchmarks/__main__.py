@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 import os
 import platform
 import sqlite3
@@ -151,6 +153,31 @@ async def command_timings(catalog_size: int, votes: int, runs: int, workdir: Pat
         await bot.close()
 
 
+async def command_timings_alone(catalog_size: int, votes: int, runs: int, workdir: Path) -> dict[str, Timing]:
+    """:func:`command_timings` in a process of its own, as a real bot runs one catalog per process.
+
+    In one process, every configuration's bot stayed alive: simcord leaves a real-time timer on
+    the event loop after ``Env.shutdown()`` (``Env._schedule_timer``), and it holds the bot and
+    its 10,000-drama catalog, so later configurations were measured beside earlier ones.
+    """
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks",
+        "--one",
+        str(catalog_size),
+        str(votes),
+        str(runs),
+        str(workdir),
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"measuring {catalog_size} dramas and {votes} votes failed")
+    return {name: Timing(*values) for name, values in json.loads(out).items()}
+
+
 async def vote_throughput(count: int, workdir: Path) -> tuple[float, float, float]:
     """Votes a second: the bot's vote store fired concurrently, raw sqlite3 per-row commits, raw batch."""
     database = workdir / "throughput.sqlite3"
@@ -273,12 +300,16 @@ def timing_rows(results: dict[str, Timing]) -> list[list[str]]:
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, a few runs: a smoke test in seconds")
+    parser.add_argument("--one", nargs=4, metavar=("DRAMAS", "VOTES", "RUNS", "WORKDIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    plan = QUICK if args.quick else FULL
     fine_grained_settling()
-    import logging
-
     logging.getLogger("discord").setLevel(logging.ERROR)
+    if args.one:  # one configuration, in this process: run by command_timings_alone
+        dramas, votes, runs, workdir = args.one
+        results = await command_timings(int(dramas), int(votes), int(runs), Path(workdir))
+        print(json.dumps({name: [t.median_ms, t.p99_ms] for name, t in results.items()}))
+        return 0
+    plan = QUICK if args.quick else FULL
     print(f"# Drama Club benchmarks{' (quick)' if args.quick else ''}\n")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -293,7 +324,7 @@ async def main(argv: list[str] | None = None) -> int:
         largest_catalog = plan.catalog_sizes[-1]
         configs = [(size, 0) for size in plan.catalog_sizes] + [(largest_catalog, v) for v in plan.vote_sizes[1:]]
         for size, votes in configs:
-            results = await command_timings(size, votes, plan.runs, workdir)
+            results = await command_timings_alone(size, votes, plan.runs, workdir)
             by_size[(size, votes)] = results
             print(f"## {size:,} dramas, {votes:,} votes\n")
             print(table(headers, timing_rows(results)) + "\n")
