@@ -8,6 +8,10 @@ only while the file's size and modification time are unchanged and the validatio
 same (``code``, a fingerprint of :mod:`bot.catalog`), so a new rule is applied to every file at the
 first start after an upgrade. Files that fail validation are never stored: they fail every start,
 with the same message, until they are fixed.
+
+The search indexes of the whole catalog (:class:`bot.search.Indexes`) take about a second to
+build for 10,000 dramas, so they are kept too: one row, as ``marshal`` writes their plain-data
+state, used while the catalog's :attr:`LoadReport.fingerprint` is the one they were built for.
 """
 
 from __future__ import annotations
@@ -16,20 +20,40 @@ import asyncio
 import functools
 import hashlib
 import logging
+import marshal
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot import catalog as catalog_module
+from bot import search as search_module
 from bot.catalog import Drama, catalog_files, check_unique, drama_from_record, drama_record, load_drama_file
+from bot.search import Indexes
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
+
+LARGE_WRITE_BYTES = 1_000_000
 
 
 @functools.cache
 def code_fingerprint() -> str:
     """Changes whenever the catalog's validation code or record format changes."""
     return hashlib.blake2b(Path(catalog_module.__file__).read_bytes(), digest_size=12).hexdigest()
+
+
+@functools.cache
+def _index_code() -> bytes:
+    """What the indexes' state depends on besides the files: the code that validates and
+    indexes them, and the Python that folds names (Unicode tables) and writes ``marshal``."""
+    return b"|".join(
+        [
+            code_fingerprint().encode(),
+            Path(search_module.__file__).read_bytes(),
+            sys.version.encode(),
+            str(marshal.version).encode(),
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +69,7 @@ class LoadReport:
     dramas: list[Drama]
     cached: int
     read: int
+    fingerprint: str  # changes when any file, or the code that reads and indexes them, changes
 
 
 def _list_folder(directory: Path) -> dict[str, FileStamp]:
@@ -91,7 +116,45 @@ async def load_catalog(storage: Storage, directory: Path) -> LoadReport:
     if read or gone:
         await _store(storage, stamps, read, gone, code)
         log.info("Catalog: %d files validated, %d unchanged ones read from the cache", len(read), len(found))
-    return LoadReport(dramas, cached=len(found), read=len(read))
+    return LoadReport(dramas, cached=len(found), read=len(read), fingerprint=_fingerprint(stamps))
+
+
+def _fingerprint(stamps: dict[str, FileStamp]) -> str:
+    digest = hashlib.blake2b(_index_code(), digest_size=16)
+    for path, stamp in stamps.items():
+        digest.update(f"\0{path}\0{stamp.size}\0{stamp.mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+async def load_indexes(storage: Storage, loaded: LoadReport) -> Indexes:
+    """The search indexes of a loaded catalog: read back if they were built for the same files
+    by the same code, otherwise built and stored for the next start."""
+    row = await storage.fetchone("SELECT state FROM catalog_index WHERE id = 1 AND catalog = ?", (loaded.fingerprint,))
+    if row is not None:
+        try:
+            return await asyncio.to_thread(_thaw, loaded.dramas, row["state"])
+        except (ValueError, TypeError, EOFError) as error:  # written by other code despite the key
+            log.warning("The stored catalog indexes do not fit the catalog (%s); building them again", error)
+    indexes = await asyncio.to_thread(Indexes.build, loaded.dramas)
+    state = await asyncio.to_thread(lambda: marshal.dumps(indexes.state()))
+    await storage.execute(
+        "INSERT INTO catalog_index (id, catalog, state) VALUES (1, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET catalog = excluded.catalog, state = excluded.state",
+        (loaded.fingerprint, state),
+    )
+    await _shrink_log_after(storage, len(state))
+    return indexes
+
+
+def _thaw(dramas: list[Drama], stored: bytes) -> Indexes:
+    return Indexes.thaw(dramas, marshal.loads(stored))
+
+
+async def _shrink_log_after(storage: Storage, written: int) -> None:
+    """After a large one-off write (a first start's), fold it into the database and truncate
+    the write-ahead log, so the log does not stay megabytes long and slow later writes."""
+    if written > LARGE_WRITE_BYTES:
+        await storage.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def _store(
@@ -107,5 +170,4 @@ async def _store(
             " code = excluded.code, record = excluded.record",
             [(path, stamps[path].size, stamps[path].mtime_ns, code, record) for path, record in records],
         )
-    if len(records) > 1000:  # a large one-off write: fold it into the database and shrink the log
-        await storage.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await _shrink_log_after(storage, sum(len(record) for _, record in records))

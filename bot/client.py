@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.catalog_cache import load_catalog
+from bot.catalog_cache import load_catalog, load_indexes
 from bot.club_catalog import ClubCatalog
 from bot.errors import UserError
 from bot.settings import Settings
@@ -166,7 +166,7 @@ class DramaClub(commands.Bot):
         self.storage = await Storage.open(self.settings.database_path)
         with _collector_paused():
             loaded = await load_catalog(self.storage, self.settings.catalog_dir)
-            self.catalog = await ClubCatalog.load(self.storage, loaded.dramas)
+            self.catalog = await ClubCatalog.load(self.storage, await load_indexes(self.storage, loaded))
         log.info("Catalog loaded: %d dramas from %s", len(loaded.dramas), self.settings.catalog_dir)
         for name in extension_names():
             await self.load_extension(name)

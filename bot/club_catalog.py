@@ -18,7 +18,7 @@ from itertools import islice
 
 from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
 from bot.errors import UserError
-from bot.search import PeopleIndex, Person, TitleIndex, fold, merge_people, pick, title_order
+from bot.search import Indexes, Person, fold, merge_people, pick, title_order
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -56,18 +56,6 @@ class PersonNotFound(UserError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Shelf:
-    """One server's own dramas and their indexes."""
-
-    titles: TitleIndex
-    people: PeopleIndex
-
-    @classmethod
-    def of(cls, dramas: list[Drama]) -> _Shelf:
-        return cls(TitleIndex.build(dramas), PeopleIndex.build(dramas))
-
-
-@dataclass(frozen=True, slots=True)
 class Added:
     drama: Drama
     replaced: Drama | None
@@ -76,15 +64,16 @@ class Added:
 class ClubCatalog:
     """Find, suggest, add and remove dramas, as seen from one server (``guild_id``)."""
 
-    def __init__(self, storage: Storage, shipped: list[Drama], added: dict[int, list[Drama]]) -> None:
+    def __init__(self, storage: Storage, shipped: Indexes, added: dict[int, list[Drama]]) -> None:
         self._storage = storage
-        self._titles = TitleIndex.build(shipped)
-        self._people = PeopleIndex.build(shipped)
-        self._shelves = {guild: _Shelf.of(dramas) for guild, dramas in added.items() if dramas}
+        self._titles = shipped.titles
+        self._people = shipped.people
+        # each server's own dramas and their indexes
+        self._shelves = {guild: Indexes.build(dramas) for guild, dramas in added.items() if dramas}
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def load(cls, storage: Storage, shipped: list[Drama]) -> ClubCatalog:
+    async def load(cls, storage: Storage, shipped: Indexes) -> ClubCatalog:
         rows = await storage.fetchall("SELECT guild_id, slug, document FROM guild_dramas ORDER BY guild_id, slug")
 
         def parse() -> dict[int, list[Drama]]:
@@ -102,7 +91,7 @@ class ClubCatalog:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _shelf(self, guild_id: int | None) -> _Shelf | None:
+    def _shelf(self, guild_id: int | None) -> Indexes | None:
         return None if guild_id is None else self._shelves.get(guild_id)
 
     def get(self, slug: str, guild_id: int | None) -> Drama | None:
@@ -230,7 +219,7 @@ class ClubCatalog:
             self._put_shelf(guild_id, shelf)
             return Added(drama, existing)
 
-    def _shelf_after(self, guild_id: int, changed: Drama | None, removed: str | None = None) -> _Shelf | None:
+    def _shelf_after(self, guild_id: int, changed: Drama | None, removed: str | None = None) -> Indexes | None:
         """The server's shelf as it will be after a change: built (and checked) before it is stored."""
         shelf = self._shelves.get(guild_id)
         own = dict(shelf.titles.dramas) if shelf else {}
@@ -240,9 +229,9 @@ class ClubCatalog:
             own[changed.slug] = changed
         dramas = list(own.values())
         check_unique(dramas)
-        return _Shelf.of(dramas) if dramas else None
+        return Indexes.build(dramas) if dramas else None
 
-    def _put_shelf(self, guild_id: int, shelf: _Shelf | None) -> None:
+    def _put_shelf(self, guild_id: int, shelf: Indexes | None) -> None:
         if shelf is None:
             self._shelves.pop(guild_id, None)
         else:

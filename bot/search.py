@@ -17,6 +17,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -52,6 +53,7 @@ def words(text: str) -> list[str]:
 
 
 Entry = tuple[str, str, tuple[str, ...]]  # (owner, whole key, prefix keys)
+KeyState = tuple[Any, ...]  # what _KeyIndex.state() returns
 
 
 def title_entry(owner: str, name: str) -> Entry:
@@ -60,16 +62,14 @@ def title_entry(owner: str, name: str) -> Entry:
     return owner, fold(name), tuple(fold("".join(parts[i:])) for i in range(len(parts)))
 
 
-def person_entries(owner: str, name: str, fold_once: Callable[[str], str] = fold_name) -> tuple[Entry, ...]:
-    """A person: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
+def person_keys(name: str, fold_once: Callable[[str], str] = fold_name) -> tuple[str, ...]:
+    """A person's keys: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
 
-    Only these two are prefixes: syllables such as ``woo`` are shared by thousands of names.
+    Only these two: syllables such as ``woo`` are shared by thousands of names.
     """
     whole = fold_once(name)
     given = fold_once(" ".join(name.split()[1:]))
-    if given and given != whole:
-        return (owner, whole, (whole, given)), (owner, given, ())
-    return ((owner, whole, (whole,)),)
+    return (whole, given) if given and given != whole else (whole,)
 
 
 def _own(table: dict[str, int | list[int]], key: str, owner: int) -> None:
@@ -97,21 +97,76 @@ def _freeze(table: dict[str, int | list[int]]) -> dict[str, int | tuple[int, ...
     return table  # type: ignore[return-value]
 
 
+def _join(texts: Sequence[str]) -> str:
+    """Keys as one text: each after a line break (folded keys and slugs never contain one)."""
+    joined = "".join("\n" + text for text in texts)
+    if joined.count("\n") != len(texts):
+        raise ValueError("a key contains a line break")
+    return joined
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split("\n")[1:]
+
+
+def _pack(held: Iterable[int | tuple[int, ...]]) -> tuple[bytes, tuple[tuple[int, ...], ...]]:
+    """Owner numbers as an array's bytes; a tuple of several owners is ``-(n + 1)``, its place
+    ``n`` among the returned tuples (the layout of :attr:`_KeyIndex._prefix_owners`)."""
+    numbers = array("i")
+    shared: list[tuple[int, ...]] = []
+    for owners in held:
+        if isinstance(owners, int):
+            numbers.append(owners)
+        else:
+            shared.append(owners)
+            numbers.append(-len(shared))
+    return numbers.tobytes(), tuple(shared)
+
+
+def _unpack(packed: bytes, shared: tuple[tuple[int, ...], ...]) -> list[int | tuple[int, ...]]:
+    return [number if number >= 0 else shared[-number - 1] for number in array("i", packed)]
+
+
+def _refer(texts: list[str], keys: list[str]) -> tuple[bytes, str]:
+    """Each of ``texts`` (distinct) as its position among ``keys``, or, if it is not a key,
+    as ``-(n + 1)``, its place ``n`` among the returned other texts."""
+    wanted = {text: number for number, text in enumerate(texts)}  # the smaller side is mapped
+    places = array("i", bytes(4 * len(texts)))
+    for position, key in enumerate(keys):
+        number = wanted.pop(key, None)
+        if number is not None:
+            places[number] = position
+    for place, number in enumerate(wanted.values()):
+        places[number] = -place - 1
+    return places.tobytes(), _join(list(wanted))
+
+
+def _resolve(places: bytes, extra: str, keys: list[str]) -> list[str]:
+    """The texts :func:`_refer` described, sharing the key strings rather than copying them."""
+    others = _split(extra)
+    return [keys[place] if place >= 0 else others[-place - 1] for place in array("i", places)]
+
+
 class _KeyIndex:
     """Folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups.
 
-    Fuzzy matching scans only the whole keys (one per name); prefix matching also finds a query
-    at the start of any later word (``"river"`` finds *Moon River*) with a binary search. Kept
-    compact for catalogs of many thousands: owners are small integers, a key owned once maps to
-    an int (not a tuple), and prefix owners sit in one array beside the sorted keys (a negative
-    entry points into a table of the few prefixes several owners share). Built in one pass with
-    no temporary pairs, so building costs little more memory than the index itself.
+    Fuzzy matching scans only the whole keys (one per name). Prefix matching is a binary search
+    over sorted prefix keys: for titles these are the start of every word (``"river"`` finds
+    *Moon River*), kept in a table of their own; for names (``keys_are_prefixes``) they are the
+    keys themselves, whose owners the exact table already holds. Kept compact for catalogs of
+    many thousands: owners are small integers, a key owned once maps to an int (not a tuple),
+    and a title prefix's owners sit in one array beside the sorted keys (a negative entry points
+    into a table of the few prefixes several owners share). Built in one pass with no temporary
+    pairs, so building costs little more memory than the index itself.
     """
 
     __slots__ = ("_exact", "_owners", "_prefix_keys", "_prefix_owners", "_shared_prefixes", "_whole_keys")
 
-    def __init__(self, entries: Iterable[Entry], exact_only: Iterable[tuple[str, str]] = ()) -> None:
-        """``entries`` are found whole and by prefix; ``exact_only`` (key, owner) pairs only whole."""
+    def __init__(
+        self, entries: Iterable[Entry], exact_only: Iterable[tuple[str, str]] = (), *, keys_are_prefixes: bool = False
+    ) -> None:
+        """``entries`` are found whole and by their prefixes (or, with ``keys_are_prefixes``, by the
+        start of the whole key); ``exact_only`` (key, owner) pairs only whole."""
         numbers: dict[str, int] = {}
         exact: dict[str, int | list[int]] = {}
         starts: dict[str, int | list[int]] = {}
@@ -135,8 +190,13 @@ class _KeyIndex:
         self._owners = list(numbers)
         del numbers
         self._exact = _freeze(exact)
+        self._prefix_owners: array[int] | None = None
+        self._shared_prefixes: tuple[tuple[int, ...], ...] = ()
+        if keys_are_prefixes:
+            self._prefix_keys = sorted(self._whole_keys)
+            return
         self._prefix_keys = sorted(starts)
-        self._prefix_owners = array("l", bytes(8 * len(self._prefix_keys)))
+        self._prefix_owners = array("i", bytes(4 * len(self._prefix_keys)))
         shared: list[tuple[int, ...]] = []
         for index, key in enumerate(self._prefix_keys):
             held = starts[key]
@@ -146,6 +206,55 @@ class _KeyIndex:
                 shared.append(_owners_once(held))
                 self._prefix_owners[index] = -len(shared)
         self._shared_prefixes = tuple(shared)
+
+    def state(self) -> KeyState:
+        """The index as a few strings, arrays and small tuples; :meth:`thaw` rebuilds it.
+
+        Compact on purpose: a key appears once, as text, and every other mention of it (a
+        prefix, an owner) is its position, so ``marshal`` writes the state with little more
+        memory than its own size (the dicts and lists themselves would need a table of every
+        shared object).
+        """
+        keys = list(self._exact)
+        if self._prefix_owners is None:  # the prefixes are the whole keys, sorted again by thaw()
+            prefixes = None
+        else:
+            prefixes = (*_refer(self._prefix_keys, keys), self._prefix_owners.tobytes(), self._shared_prefixes)
+        return (
+            _join(keys),
+            *_pack(self._exact.values()),
+            len(self._whole_keys),  # the whole keys are the exact table's first ones
+            _refer(self._owners, keys),
+            prefixes,
+        )
+
+    @classmethod
+    def thaw(cls, state: KeyState) -> _KeyIndex:
+        """The index :meth:`state` described; ``ValueError`` if its parts do not fit together."""
+        keys_text, exact_owners, exact_shared, whole, owners, prefixes = state
+        keys = _split(keys_text)
+        index = cls.__new__(cls)
+        index._exact = dict(zip(keys, _unpack(exact_owners, exact_shared), strict=True))
+        if len(index._exact) != len(keys):
+            raise ValueError("a key is listed twice")
+        index._whole_keys = keys if whole == len(keys) else keys[:whole]
+        index._owners = _resolve(*owners, keys)
+        if prefixes is None:
+            index._prefix_keys = sorted(index._whole_keys)
+            index._prefix_owners = None
+            index._shared_prefixes = ()
+        else:
+            places, extra, prefix_owners, index._shared_prefixes = prefixes
+            index._prefix_keys = _resolve(places, extra, keys)
+            index._prefix_owners = array("i", prefix_owners)
+            if len(index._prefix_owners) != len(index._prefix_keys):
+                raise ValueError("the prefix keys and their owners differ in number")
+        return index
+
+    @property
+    def owners(self) -> list[str]:
+        """Every owner, in the order the entries named them first."""
+        return self._owners
 
     def _named(self, held: int | tuple[int, ...] | None) -> tuple[str, ...]:
         if held is None:
@@ -161,12 +270,18 @@ class _KeyIndex:
         found: dict[str, None] = {}
         start = bisect.bisect_left(self._prefix_keys, key)
         for index in range(start, len(self._prefix_keys)):
-            if not self._prefix_keys[index].startswith(key) or len(found) >= limit:
+            prefix = self._prefix_keys[index]
+            if not prefix.startswith(key) or len(found) >= limit:
                 break
-            owner = self._prefix_owners[index]
-            for number in (owner,) if owner >= 0 else self._shared_prefixes[-owner - 1]:
-                found.setdefault(self._owners[number])
+            for name in self._named(self._prefix_held(index, prefix)):
+                found.setdefault(name)
         return list(found)[:limit]
+
+    def _prefix_held(self, index: int, prefix: str) -> int | tuple[int, ...]:
+        if self._prefix_owners is None:  # the prefixes are the keys
+            return self._exact[prefix]
+        owner = self._prefix_owners[index]
+        return owner if owner >= 0 else self._shared_prefixes[-owner - 1]
 
     def fuzzy(self, key: str, limit: int) -> dict[str, float]:
         """Whole-key similarity (rapidfuzz's normalized Indel ratio), 0..100."""
@@ -231,6 +346,19 @@ class TitleIndex:
         ordered = tuple(sorted(by_slug.values(), key=title_order))
         return cls(by_slug, ordered, _KeyIndex(entries, with_year))
 
+    def state(self) -> tuple[bytes, KeyState]:
+        """Everything but the dramas, as plain data (see :meth:`thaw`)."""
+        place = {slug: number for number, slug in enumerate(self.dramas)}
+        return array("i", [place[drama.slug] for drama in self.ordered]).tobytes(), self._keys.state()
+
+    @classmethod
+    def thaw(cls, dramas: Iterable[Drama], state: tuple[bytes, KeyState]) -> TitleIndex:
+        """The index :meth:`build` made of these dramas, from its :meth:`state`."""
+        by_slug = {drama.slug: drama for drama in dramas}
+        ordered, keys = state
+        listed = list(by_slug.values())
+        return cls(by_slug, tuple(listed[number] for number in array("i", ordered)), _KeyIndex.thaw(keys))
+
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         query = query.strip()
         scores = self._keys.ranked(fold(query), limit=limit, prefix=prefix)
@@ -276,7 +404,7 @@ class PeopleIndex:
 
     dramas: tuple[Drama, ...]
     ordered_keys: tuple[str, ...]  # the actor keys, sorted once
-    _roles: dict[str, int | tuple[int, ...]]  # actor key -> packed roles, in catalog order
+    _roles: dict[str, int | tuple[int, ...]]  # actor key (in the key index's owner order) -> packed roles
     _keys: _KeyIndex
 
     @classmethod
@@ -294,16 +422,35 @@ class PeopleIndex:
         def entries() -> Iterator[Entry]:  # streamed: 60,000 cast members make many keys
             for number, drama in enumerate(dramas):
                 for position, member in enumerate(drama.cast):
-                    key = fold_once(member.actor)
+                    actor = fold_once(member.actor)
                     packed = number * MAX_CAST + position
-                    if roles.setdefault(key, packed) != packed:
-                        _own(roles, key, packed)
+                    if roles.setdefault(actor, packed) != packed:
+                        _own(roles, actor, packed)
                     for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
-                        yield from person_entries(key, name, fold_once)
+                        for key in person_keys(name, fold_once):
+                            yield actor, key, ()
             folded.clear()  # before the index sorts its keys: the peak of building it
 
-        index = _KeyIndex(entries())
+        index = _KeyIndex(entries(), keys_are_prefixes=True)
         return cls(dramas, tuple(sorted(roles)), _freeze(roles), index)
+
+    def state(self) -> tuple[bytes, tuple[tuple[int, ...], ...], KeyState]:
+        """Everything but the dramas, as plain data (see :meth:`thaw`).
+
+        The actor keys are not written twice: :meth:`build` adds them to ``_roles`` in the order
+        the key index numbers its owners, so the owners are the keys of ``_roles``.
+        """
+        if list(self._roles) != self._keys.owners:
+            raise ValueError("the roles are not in the key index's owner order")
+        return *_pack(self._roles.values()), self._keys.state()
+
+    @classmethod
+    def thaw(cls, dramas: Iterable[Drama], state: tuple[bytes, tuple[tuple[int, ...], ...], KeyState]) -> PeopleIndex:
+        """The index :meth:`build` made of these dramas, from its :meth:`state`."""
+        packed, shared, keys = state
+        index = _KeyIndex.thaw(keys)
+        roles = dict(zip(index.owners, _unpack(packed, shared), strict=True))
+        return cls(tuple(dramas), tuple(sorted(roles)), roles, index)
 
     def __contains__(self, key: str) -> bool:
         return key in self._roles
@@ -321,6 +468,34 @@ class PeopleIndex:
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class Indexes:
+    """A set of dramas' title and people indexes."""
+
+    titles: TitleIndex
+    people: PeopleIndex
+
+    @classmethod
+    def build(cls, dramas: Sequence[Drama]) -> Indexes:
+        return cls(TitleIndex.build(dramas), PeopleIndex.build(dramas))
+
+    def state(self) -> tuple[Any, ...]:
+        """Both indexes as lists, dicts, tuples, strings, numbers and bytes, which ``marshal``
+        stores and reads back many times faster than :meth:`build` builds them."""
+        return len(self.people.dramas), self.titles.state(), self.people.state()
+
+    @classmethod
+    def thaw(cls, dramas: Sequence[Drama], state: tuple[Any, ...]) -> Indexes:
+        """The indexes :meth:`build` made of exactly these dramas, from their :meth:`state`.
+
+        Raises ``ValueError`` or ``TypeError`` for a state that does not fit.
+        """
+        count, titles, people = state
+        if count != len(dramas):
+            raise ValueError(f"the state describes {count} dramas, not {len(dramas)}")
+        return cls(TitleIndex.thaw(dramas, titles), PeopleIndex.thaw(dramas, people))
 
 
 def _by_year(roles: Sequence[Role]) -> tuple[Role, ...]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.catalog import parse_drama_text
 from bot.club_catalog import ClubCatalog
+from bot.search import Indexes
 from bot.storage import Storage
 from tests.factories import drama_toml
 
@@ -21,7 +22,7 @@ async def test_a_servers_own_dramas_merge_into_the_alphabetical_order() -> None:
     storage = await Storage.open(":memory:")
     try:
         shipped = [drama("Bravo", "bravo")[0], drama("Delta", "delta")[0]]
-        catalog = ClubCatalog(storage, shipped, {})
+        catalog = ClubCatalog(storage, Indexes.build(shipped), {})
         for title, slug, plot in (("Alpha", "alpha", "x"), ("Charlie", "charlie", "x"), ("Delta", "delta", "ours")):
             added, text = drama(title, slug, plot)
             await catalog.add(1, added, text, added_by=7, now=NOW, replace=True)
