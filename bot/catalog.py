@@ -12,7 +12,6 @@ import itertools
 import json
 import re
 import sys
-import tomllib
 import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, overload
+
+import rtoml
 
 ROLES = ("lead", "supporting", "cameo")
 _ROLE = {role: role for role in ROLES}  # one string object per role, however many cast members
@@ -455,8 +456,8 @@ def _parse_review(table: _Table, episode_count: int) -> Review:
 def parse_drama_text(text: str, source: str) -> Drama:
     """Parse TOML text (a file's or an upload's) into a validated :class:`Drama`."""
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        document = rtoml.loads(text)
+    except rtoml.TomlParsingError as error:
         raise CatalogError(source, "", f"is not valid TOML ({error})") from None
     return parse_drama(document, source)
 

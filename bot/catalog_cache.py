@@ -34,6 +34,7 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 LARGE_WRITE_BYTES = 1_000_000
+RECORDS_PER_WRITE = 500
 
 
 @functools.cache
@@ -133,7 +134,7 @@ async def load_indexes(storage: Storage, loaded: LoadReport) -> Indexes:
     if row is not None:
         try:
             return await asyncio.to_thread(_thaw, loaded.dramas, row["state"])
-        except (ValueError, TypeError, EOFError) as error:  # written by other code despite the key
+        except (ValueError, TypeError, EOFError, IndexError) as error:  # written by other code despite the key
             log.warning("The stored catalog indexes do not fit the catalog (%s); building them again", error)
     indexes = await asyncio.to_thread(Indexes.build, loaded.dramas)
     state = await asyncio.to_thread(lambda: marshal.dumps(indexes.state()))
@@ -160,14 +161,27 @@ async def _shrink_log_after(storage: Storage, written: int) -> None:
 async def _store(
     storage: Storage, stamps: dict[str, FileStamp], read: dict[str, Drama], gone: list[str], code: str
 ) -> None:
-    """Record the newly validated files and forget the rows that can no longer be used."""
-    records = await asyncio.to_thread(lambda: [(path, drama_record(drama)) for path, drama in read.items()])
+    """Record the newly validated files and forget the rows that can no longer be used.
+
+    Records are made and written a chunk at a time, so a first start's 10,000 of them never
+    sit in memory together."""
+    paths = list(read)
+    written = 0
     async with storage.transaction() as db:
         await db.executemany("DELETE FROM catalog_cache WHERE path = ?", [(path,) for path in gone])
-        await db.executemany(
-            "INSERT INTO catalog_cache (path, size, mtime_ns, code, record) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
-            " code = excluded.code, record = excluded.record",
-            [(path, stamps[path].size, stamps[path].mtime_ns, code, record) for path, record in records],
-        )
-    await _shrink_log_after(storage, sum(len(record) for _, record in records))
+        for start in range(0, len(paths), RECORDS_PER_WRITE):
+            rows = await asyncio.to_thread(_rows, paths[start : start + RECORDS_PER_WRITE], read, stamps, code)
+            written += sum(len(row[-1]) for row in rows)
+            await db.executemany(
+                "INSERT INTO catalog_cache (path, size, mtime_ns, code, record) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
+                " code = excluded.code, record = excluded.record",
+                rows,
+            )
+    await _shrink_log_after(storage, written)
+
+
+def _rows(
+    paths: list[str], read: dict[str, Drama], stamps: dict[str, FileStamp], code: str
+) -> list[tuple[str, int, int, str, str]]:
+    return [(path, stamps[path].size, stamps[path].mtime_ns, code, drama_record(read[path])) for path in paths]

@@ -99,7 +99,7 @@ def _freeze(table: dict[str, int | list[int]]) -> dict[str, int | tuple[int, ...
 
 def _join(texts: Sequence[str]) -> str:
     """Keys as one text: each after a line break (folded keys and slugs never contain one)."""
-    joined = "".join("\n" + text for text in texts)
+    joined = "\n".join(["", *texts])
     if joined.count("\n") != len(texts):
         raise ValueError("a key contains a line break")
     return joined
@@ -123,8 +123,15 @@ def _pack(held: Iterable[int | tuple[int, ...]]) -> tuple[bytes, tuple[tuple[int
     return numbers.tobytes(), tuple(shared)
 
 
-def _unpack(packed: bytes, shared: tuple[tuple[int, ...], ...]) -> list[int | tuple[int, ...]]:
-    return [number if number >= 0 else shared[-number - 1] for number in array("i", packed)]
+def _unpack(
+    packed: bytes, shared: tuple[tuple[int, ...], ...], numbers: Sequence[int] | None = None
+) -> list[int | tuple[int, ...]]:
+    """What :func:`_pack` packed. With ``numbers`` (``list(range(n))``), every mention of a
+    number is that one object, as in the index that was built, not an object of its own."""
+    if numbers is None:
+        return [number if number >= 0 else shared[-number - 1] for number in array("i", packed)]
+    tuples = [tuple(numbers[n] for n in owners) for owners in shared]
+    return [numbers[number] if number >= 0 else tuples[-number - 1] for number in array("i", packed)]
 
 
 def _refer(texts: list[str], keys: list[str]) -> tuple[bytes, str]:
@@ -215,7 +222,7 @@ class _KeyIndex:
         memory than its own size (the dicts and lists themselves would need a table of every
         shared object).
         """
-        keys = list(self._exact)
+        keys = self._whole_keys if len(self._whole_keys) == len(self._exact) else list(self._exact)
         if self._prefix_owners is None:  # the prefixes are the whole keys, sorted again by thaw()
             prefixes = None
         else:
@@ -234,11 +241,12 @@ class _KeyIndex:
         keys_text, exact_owners, exact_shared, whole, owners, prefixes = state
         keys = _split(keys_text)
         index = cls.__new__(cls)
-        index._exact = dict(zip(keys, _unpack(exact_owners, exact_shared), strict=True))
+        index._owners = _resolve(*owners, keys)
+        numbers = list(range(len(index._owners)))
+        index._exact = dict(zip(keys, _unpack(exact_owners, exact_shared, numbers), strict=True))
         if len(index._exact) != len(keys):
             raise ValueError("a key is listed twice")
         index._whole_keys = keys if whole == len(keys) else keys[:whole]
-        index._owners = _resolve(*owners, keys)
         if prefixes is None:
             index._prefix_keys = sorted(index._whole_keys)
             index._prefix_owners = None
@@ -440,7 +448,7 @@ class PeopleIndex:
         The actor keys are not written twice: :meth:`build` adds them to ``_roles`` in the order
         the key index numbers its owners, so the owners are the keys of ``_roles``.
         """
-        if list(self._roles) != self._keys.owners:
+        if any(actor != owner for actor, owner in zip(self._roles, self._keys.owners, strict=True)):
             raise ValueError("the roles are not in the key index's owner order")
         return *_pack(self._roles.values()), self._keys.state()
 

@@ -13,7 +13,8 @@ import pytest_asyncio
 
 from bot import catalog_cache
 from bot.catalog import CatalogError, drama_from_record, drama_record, load_catalog_dir
-from bot.catalog_cache import load_catalog
+from bot.catalog_cache import load_catalog, load_indexes
+from bot.search import Indexes
 from bot.settings import DEFAULT_CATALOG_DIR
 from bot.storage import Storage
 from tests.factories import drama_toml
@@ -116,3 +117,41 @@ async def test_new_validation_code_reads_every_file_again(
 async def test_a_missing_folder_names_the_setting(storage: Storage, tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="is not a folder of drama files \\(check CATALOG_DIR\\)"):
         await load_catalog(storage, tmp_path / "nowhere")
+
+
+async def test_a_restart_reads_the_indexes_and_a_changed_file_rebuilds_them(
+    storage: Storage, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = await load_indexes(storage, await load_catalog(storage, folder))
+    stored = await storage.fetchone("SELECT catalog FROM catalog_index")
+    assert stored is not None
+
+    def no_building(dramas: object) -> Indexes:
+        raise AssertionError("the indexes were built again")
+
+    with monkeypatch.context() as patch:  # a restart with nothing changed does not build them
+        patch.setattr(Indexes, "build", no_building)
+        again = await load_indexes(storage, await load_catalog(storage, folder))
+    assert again.titles.scores("moon", limit=5, prefix=True) == built.titles.scores("moon", limit=5, prefix=True)
+    assert again.people.ordered_keys == built.people.ordered_keys
+
+    touch(folder / "star.toml", drama_toml("Star Garden", 2019, cast=[("Yoon Se-Ri", "Pilot", "lead")]))
+    changed = await load_catalog(storage, folder)
+    assert changed.fingerprint != stored["catalog"]
+    indexes = await load_indexes(storage, changed)
+    assert "yunseri" in indexes.people  # the new cast member is found
+    row = await storage.fetchone("SELECT catalog FROM catalog_index")
+    assert row is not None and row["catalog"] == changed.fingerprint
+
+
+async def test_unreadable_stored_indexes_are_built_again(
+    storage: Storage, folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    loaded = await load_catalog(storage, folder)
+    await load_indexes(storage, loaded)
+    await storage.execute("UPDATE catalog_index SET state = ?", (b"not marshal data",))
+    indexes = await load_indexes(storage, loaded)
+    assert "do not fit the catalog" in caplog.text
+    assert [d.title for d in indexes.titles.ordered] == ["Moon River", "Soundtrack #1", "Star Garden"]
+    again = await storage.fetchone("SELECT state FROM catalog_index")
+    assert again is not None and again["state"] != b"not marshal data"  # stored anew

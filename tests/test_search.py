@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
+
 import pytest
 
 from bot.catalog import parse_drama_text
-from bot.search import EXACT, PeopleIndex, TitleIndex, fold, fold_name, pick
+from bot.search import EXACT, Indexes, PeopleIndex, TitleIndex, fold, fold_name, pick
 from bot.settings import DEFAULT_CATALOG_DIR
 from tests.factories import drama_toml
 
@@ -87,3 +89,46 @@ def test_an_actor_in_several_dramas_has_every_role_newest_first() -> None:
     meant, _ = pick(index.scores("Hero 1", limit=5))  # a character finds the actor who plays it
     assert meant == [fold_name("Kim Min-Jun")]
     assert "nobody" not in index and index.person("nobody") is None
+
+
+def test_indexes_read_back_from_their_state_answer_every_query_as_built() -> None:
+    """What a restart reads from the catalog cache finds the same dramas and people, in the same
+    order, as the indexes built from the files: exact, prefix and fuzzy, titles and names."""
+    names = ["Kim Min-Jun", "Lee Ji-Eun", "Park Min-Jun", "Han So-Hee", "Choi Woo-Shik", "Kim Min-Ji"]
+    dramas = [
+        parse_drama_text(
+            drama_toml(
+                f"Moon River {n}" if n % 2 else f"Star Garden {n}",
+                2000 + n,
+                aliases=[f"Song of the Sea {n}"] if n % 3 == 0 else [],
+                cast=[(names[n % 6], f"Hero {n}", "lead"), (names[(n + 1) % 6], "Friend", "supporting")],
+            ),
+            f"{n}.toml",
+        )
+        for n in range(12)
+    ]
+    dramas.append(parse_drama_text((DEFAULT_CATALOG_DIR / "soundtrack-1.toml").read_text(), "s.toml"))
+    built = Indexes.build(dramas)
+    thawed = Indexes.thaw(dramas, marshal.loads(marshal.dumps(built.state())))
+
+    assert thawed.titles.ordered == built.titles.ordered and thawed.titles.dramas == built.titles.dramas
+    assert thawed.people.ordered_keys == built.people.ordered_keys
+    for query in ["moon", "moon river 3", "mon rivr 5", "star", "garden 4", "sea", "song of the sea 6", "soundtrack"]:
+        for prefix in (False, True):
+            assert thawed.titles.scores(query, limit=8, prefix=prefix) == built.titles.scores(
+                query, limit=8, prefix=prefix
+            ), query
+    for query in ["min", "Min-Jun", "kim minjun", "Hero 7", "friend", "So-Hee", "Sun-Woo", "parc min jun"]:
+        for prefix in (False, True):
+            assert thawed.people.scores(query, limit=8, prefix=prefix) == built.people.scores(
+                query, limit=8, prefix=prefix
+            ), query
+    for key in built.people.ordered_keys:
+        assert thawed.people.person(key) == built.people.person(key)
+
+
+def test_a_state_that_does_not_fit_the_dramas_is_refused() -> None:
+    dramas = [parse_drama_text(drama_toml(f"Show {n}", 2010 + n), f"{n}.toml") for n in range(3)]
+    state = Indexes.build(dramas).state()
+    with pytest.raises(ValueError, match="describes 3 dramas, not 2"):
+        Indexes.thaw(dramas[:2], state)
