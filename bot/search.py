@@ -276,20 +276,19 @@ class _KeyIndex:
 
     def prefixed(self, key: str, limit: int) -> list[str]:
         found: dict[str, None] = {}
-        start = bisect.bisect_left(self._prefix_keys, key)
-        for index in range(start, len(self._prefix_keys)):
-            prefix = self._prefix_keys[index]
+        keys, owners = self._prefix_keys, self._prefix_owners
+        for index in range(bisect.bisect_left(keys, key), len(keys)):
+            prefix = keys[index]
             if not prefix.startswith(key) or len(found) >= limit:
                 break
-            for name in self._named(self._prefix_held(index, prefix)):
-                found.setdefault(name)
+            if owners is None:  # the prefixes are the keys
+                held = self._exact[prefix]
+            else:
+                owner = owners[index]
+                held = owner if owner >= 0 else self._shared_prefixes[-owner - 1]
+            for number in (held,) if isinstance(held, int) else held:
+                found.setdefault(self._owners[number])
         return list(found)[:limit]
-
-    def _prefix_held(self, index: int, prefix: str) -> int | tuple[int, ...]:
-        if self._prefix_owners is None:  # the prefixes are the keys
-            return self._exact[prefix]
-        owner = self._prefix_owners[index]
-        return owner if owner >= 0 else self._shared_prefixes[-owner - 1]
 
     def fuzzy(self, key: str, limit: int) -> dict[str, float]:
         """Whole-key similarity (rapidfuzz's normalized Indel ratio), 0..100."""
@@ -490,15 +489,15 @@ class Indexes:
         return cls(TitleIndex.build(dramas), PeopleIndex.build(dramas))
 
     def state(self) -> tuple[Any, ...]:
-        """Both indexes as lists, dicts, tuples, strings, numbers and bytes, which ``marshal``
-        stores and reads back many times faster than :meth:`build` builds them."""
+        """Both indexes as strings, bytes, numbers and small tuples, which ``marshal`` stores and
+        reads back ten times faster than :meth:`build` builds them."""
         return len(self.people.dramas), self.titles.state(), self.people.state()
 
     @classmethod
     def thaw(cls, dramas: Sequence[Drama], state: tuple[Any, ...]) -> Indexes:
         """The indexes :meth:`build` made of exactly these dramas, from their :meth:`state`.
 
-        Raises ``ValueError`` or ``TypeError`` for a state that does not fit.
+        Raises ``ValueError``, ``TypeError`` or ``IndexError`` for a state that does not fit.
         """
         count, titles, people = state
         if count != len(dramas):
