@@ -202,17 +202,10 @@ class _KeyIndex:
         if keys_are_prefixes:
             self._prefix_keys = sorted(self._whole_keys)
             return
-        self._prefix_keys = sorted(starts)
-        self._prefix_owners = array("i", bytes(4 * len(self._prefix_keys)))
-        shared: list[tuple[int, ...]] = []
-        for index, key in enumerate(self._prefix_keys):
-            held = starts[key]
-            if isinstance(held, int):
-                self._prefix_owners[index] = held
-            else:
-                shared.append(_owners_once(held))
-                self._prefix_owners[index] = -len(shared)
-        self._shared_prefixes = tuple(shared)
+        prefixes = _freeze(starts)
+        self._prefix_keys = sorted(prefixes)
+        packed, self._shared_prefixes = _pack(prefixes[key] for key in self._prefix_keys)
+        self._prefix_owners = array("i", packed)
 
     def state(self) -> KeyState:
         """The index as a few strings, arrays and small tuples; :meth:`thaw` rebuilds it.
