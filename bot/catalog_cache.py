@@ -10,10 +10,11 @@ first start after an upgrade. Files that fail validation are never stored: they 
 with the same message, until they are fixed.
 
 The search indexes of the whole catalog (:class:`bot.search.Indexes`) take about a second to
-build for 10,000 dramas, so they are kept too: one row, as ``marshal`` writes their compact
-state (:meth:`bot.search.Indexes.state`; a tenth of a second to read back), used while the
-catalog's :attr:`LoadReport.fingerprint` (every file's stamp, the catalog and search code, the
-Python version) is the one they were built for.
+build for 10,000 dramas, so they are kept too: their compact state
+(:meth:`bot.search.Indexes.state`), part by part as ``marshal`` writes it, in rows of 64 KiB
+(a tenth of a second to read back),
+used while the catalog's :attr:`LoadReport.fingerprint` (every file's stamp, the catalog and
+search code, the Python version) is the one they were built for.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import itertools
 import logging
 import marshal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 
 LARGE_WRITE_BYTES = 1_000_000
 RECORDS_PER_WRITE = 500
+INDEX_PIECE_BYTES = 64 * 1024
 
 
 @functools.cache
@@ -132,25 +136,74 @@ def _fingerprint(stamps: dict[str, FileStamp]) -> str:
 async def load_indexes(storage: Storage, loaded: LoadReport) -> Indexes:
     """The search indexes of a loaded catalog: read back if they were built for the same files
     by the same code, otherwise built and stored for the next start."""
-    row = await storage.fetchone("SELECT state FROM catalog_index WHERE id = 1 AND catalog = ?", (loaded.fingerprint,))
-    if row is not None:
+    rows = await storage.fetchall(
+        "SELECT part, piece, state FROM catalog_index WHERE catalog = ? ORDER BY part, piece", (loaded.fingerprint,)
+    )
+    if rows:
         try:
-            return await asyncio.to_thread(_thaw, loaded.dramas, row["state"])
+            return await asyncio.to_thread(_thaw, loaded.dramas, [tuple(row) for row in rows])
         except (ValueError, TypeError, EOFError, IndexError) as error:  # written by other code despite the key
             log.warning("The stored catalog indexes do not fit the catalog (%s); building them again", error)
+    del rows
     indexes = await asyncio.to_thread(Indexes.build, loaded.dramas)
-    state = await asyncio.to_thread(lambda: marshal.dumps(indexes.state()))
-    await storage.execute(
-        "INSERT INTO catalog_index (id, catalog, state) VALUES (1, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET catalog = excluded.catalog, state = excluded.state",
-        (loaded.fingerprint, state),
-    )
-    await _shrink_log_after(storage, len(state))
+    await _store_indexes(storage, indexes, loaded.fingerprint)
     return indexes
 
 
-def _thaw(dramas: list[Drama], stored: bytes) -> Indexes:
-    return Indexes.thaw(dramas, marshal.loads(stored))
+async def _store_indexes(storage: Storage, indexes: Indexes, fingerprint: str) -> None:
+    """Replace the stored state with these indexes', a part at a time.
+
+    Each part is made, written by ``marshal`` and stored before the next is made, in rows of
+    :data:`INDEX_PIECE_BYTES`: SQLite copies every value it is given, and copies of that size
+    reuse the memory the previous ones freed, where megabyte-long ones would each stay in the
+    process (the C allocator keeps large freed blocks). So a first start holds little more than
+    the indexes themselves.
+    """
+    parts = indexes.state()
+    written = 0
+    async with storage.transaction() as db:
+        await db.execute("DELETE FROM catalog_index")
+        for number in itertools.count():
+            data = await asyncio.to_thread(_dump_next, parts)
+            if data is None:
+                break
+            view = memoryview(data)
+            await db.executemany(
+                "INSERT INTO catalog_index (part, piece, catalog, state) VALUES (?, ?, ?, ?)",
+                [
+                    (number, piece, fingerprint, view[start : start + INDEX_PIECE_BYTES])
+                    for piece, start in enumerate(range(0, len(data), INDEX_PIECE_BYTES))
+                ],
+            )
+            written += len(data)
+            del view, data
+    await _shrink_log_after(storage, written)
+
+
+def _dump_next(parts: Iterator[object]) -> bytes | None:
+    """The next part of an index state as ``marshal`` writes it; ``None`` after the last."""
+    part = next(parts, _END)
+    return None if part is _END else marshal.dumps(part)
+
+
+_END = object()
+
+
+def _stored_parts(rows: list[tuple[int, int, bytes]]) -> Iterator[object]:
+    """The parts that ``(part, piece, bytes)`` rows hold, in order, each read when it is wanted."""
+    for expected, (part, pieces) in enumerate(itertools.groupby(rows, key=lambda row: row[0])):
+        if part != expected:
+            raise ValueError(f"part {expected} is missing")
+        data = []
+        for number, (_, piece, chunk) in enumerate(pieces):
+            if piece != number:
+                raise ValueError(f"a piece of part {part} is missing")
+            data.append(chunk)
+        yield marshal.loads(b"".join(data))
+
+
+def _thaw(dramas: list[Drama], rows: list[tuple[int, int, bytes]]) -> Indexes:
+    return Indexes.thaw(dramas, _stored_parts(rows))
 
 
 async def _shrink_log_after(storage: Storage, written: int) -> None:

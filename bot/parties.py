@@ -251,10 +251,10 @@ class PartyStore:
         return bool(rows)
 
     async def leave(self, series_id: int, user_id: int) -> bool:
-        changed = await self._storage.execute(
-            "DELETE FROM series_members WHERE series_id = ? AND user_id = ?", (series_id, user_id)
+        rows = await self._storage.fetchall(
+            "DELETE FROM series_members WHERE series_id = ? AND user_id = ? RETURNING user_id", (series_id, user_id)
         )
-        return changed > 0
+        return bool(rows)
 
     async def set_interest(self, party_id: int, user_ids: Iterable[int]) -> None:
         """Replace what Discord says about who marked the party's event "Interested"."""
@@ -312,8 +312,9 @@ class PartyStore:
         if outcome not in ("sent", "skipped"):
             raise ValueError(outcome)
         column = kind.value  # one of two fixed column names, never input
-        changed = await self._storage.execute(
-            f"UPDATE watch_parties SET {column} = ? WHERE id = ? AND {column} = 'pending' AND cancelled_at IS NULL",
+        rows = await self._storage.fetchall(
+            f"UPDATE watch_parties SET {column} = ? WHERE id = ? AND {column} = 'pending' AND cancelled_at IS NULL"
+            " RETURNING id",
             (outcome, party_id),
         )
-        return changed == 1
+        return len(rows) == 1

@@ -53,7 +53,8 @@ def words(text: str) -> list[str]:
 
 
 Entry = tuple[str, str, tuple[str, ...]]  # (owner, whole key, prefix keys)
-KeyState = tuple[Any, ...]  # what _KeyIndex.state() returns
+State = Iterator[Any]  # an index's state: plain values, one after another (see Indexes.state)
+_END = object()
 
 
 def title_entry(owner: str, name: str) -> Entry:
@@ -98,15 +99,18 @@ def _freeze(table: dict[str, int | list[int]]) -> dict[str, int | tuple[int, ...
 
 
 def _join(texts: Sequence[str]) -> str:
-    """Keys as one text: each after a line break (folded keys and slugs never contain one)."""
-    joined = "\n".join(["", *texts])
-    if joined.count("\n") != len(texts):
-        raise ValueError("a key contains a line break")
+    """Non-empty keys as one text, a line break between each (folded keys and slugs never
+    contain one; an empty key is never stored, so ``""`` is the empty list)."""
+    if not texts:
+        return ""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1 or not all(texts):
+        raise ValueError("a key is empty or contains a line break")
     return joined
 
 
 def _split(joined: str) -> list[str]:
-    return joined.split("\n")[1:]
+    return joined.split("\n") if joined else []
 
 
 def _pack(held: Iterable[int | tuple[int, ...]]) -> tuple[bytes, tuple[tuple[int, ...], ...]]:
@@ -207,8 +211,9 @@ class _KeyIndex:
         packed, self._shared_prefixes = _pack(prefixes[key] for key in self._prefix_keys)
         self._prefix_owners = array("i", packed)
 
-    def state(self) -> KeyState:
-        """The index as a few strings, arrays and small tuples; :meth:`thaw` rebuilds it.
+    def state(self) -> State:
+        """The index as a few strings, arrays and small tuples, made one at a time; :meth:`thaw`
+        rebuilds it.
 
         Compact on purpose: a key appears once, as text, and every other mention of it (a
         prefix, an owner) is its position, so ``marshal`` writes the state with little more
@@ -216,23 +221,23 @@ class _KeyIndex:
         shared object).
         """
         keys = self._whole_keys if len(self._whole_keys) == len(self._exact) else list(self._exact)
+        yield _join(keys)
+        yield _pack(self._exact.values())
+        yield len(self._whole_keys)  # the whole keys are the exact table's first ones
+        yield _refer(self._owners, keys)
         if self._prefix_owners is None:  # the prefixes are the whole keys, sorted again by thaw()
-            prefixes = None
+            yield None
         else:
-            prefixes = (*_refer(self._prefix_keys, keys), self._prefix_owners.tobytes(), self._shared_prefixes)
-        return (
-            _join(keys),
-            *_pack(self._exact.values()),
-            len(self._whole_keys),  # the whole keys are the exact table's first ones
-            _refer(self._owners, keys),
-            prefixes,
-        )
+            yield (*_refer(self._prefix_keys, keys), self._prefix_owners.tobytes(), self._shared_prefixes)
 
     @classmethod
-    def thaw(cls, state: KeyState) -> _KeyIndex:
+    def thaw(cls, state: State) -> _KeyIndex:
         """The index :meth:`state` described; ``ValueError`` if its parts do not fit together."""
-        keys_text, exact_owners, exact_shared, whole, owners, prefixes = state
-        keys = _split(keys_text)
+        keys = _split(next(state))
+        exact_owners, exact_shared = next(state)
+        whole = next(state)
+        owners = next(state)
+        prefixes = next(state)
         index = cls.__new__(cls)
         index._owners = _resolve(*owners, keys)
         numbers = list(range(len(index._owners)))
@@ -346,18 +351,19 @@ class TitleIndex:
         ordered = tuple(sorted(by_slug.values(), key=title_order))
         return cls(by_slug, ordered, _KeyIndex(entries, with_year))
 
-    def state(self) -> tuple[bytes, KeyState]:
+    def state(self) -> State:
         """Everything but the dramas, as plain data (see :meth:`thaw`)."""
         place = {slug: number for number, slug in enumerate(self.dramas)}
-        return array("i", [place[drama.slug] for drama in self.ordered]).tobytes(), self._keys.state()
+        yield array("i", [place[drama.slug] for drama in self.ordered]).tobytes()
+        yield from self._keys.state()
 
     @classmethod
-    def thaw(cls, dramas: Iterable[Drama], state: tuple[bytes, KeyState]) -> TitleIndex:
+    def thaw(cls, dramas: Iterable[Drama], state: State) -> TitleIndex:
         """The index :meth:`build` made of these dramas, from its :meth:`state`."""
         by_slug = {drama.slug: drama for drama in dramas}
-        ordered, keys = state
         listed = list(by_slug.values())
-        return cls(by_slug, tuple(listed[number] for number in array("i", ordered)), _KeyIndex.thaw(keys))
+        ordered = tuple(listed[number] for number in array("i", next(state)))
+        return cls(by_slug, ordered, _KeyIndex.thaw(state))
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         query = query.strip()
@@ -434,7 +440,7 @@ class PeopleIndex:
         index = _KeyIndex(entries(), keys_are_prefixes=True)
         return cls(dramas, tuple(sorted(roles)), _freeze(roles), index)
 
-    def state(self) -> tuple[bytes, tuple[tuple[int, ...], ...], KeyState]:
+    def state(self) -> State:
         """Everything but the dramas, as plain data (see :meth:`thaw`).
 
         The actor keys are not written twice: :meth:`build` adds them to ``_roles`` in the order
@@ -442,13 +448,14 @@ class PeopleIndex:
         """
         if any(actor != owner for actor, owner in zip(self._roles, self._keys.owners, strict=True)):
             raise ValueError("the roles are not in the key index's owner order")
-        return *_pack(self._roles.values()), self._keys.state()
+        yield _pack(self._roles.values())
+        yield from self._keys.state()
 
     @classmethod
-    def thaw(cls, dramas: Iterable[Drama], state: tuple[bytes, tuple[tuple[int, ...], ...], KeyState]) -> PeopleIndex:
+    def thaw(cls, dramas: Iterable[Drama], state: State) -> PeopleIndex:
         """The index :meth:`build` made of these dramas, from its :meth:`state`."""
-        packed, shared, keys = state
-        index = _KeyIndex.thaw(keys)
+        packed, shared = next(state)
+        index = _KeyIndex.thaw(state)
         roles = dict(zip(index.owners, _unpack(packed, shared), strict=True))
         return cls(tuple(dramas), tuple(sorted(roles)), roles, index)
 
@@ -481,21 +488,34 @@ class Indexes:
     def build(cls, dramas: Sequence[Drama]) -> Indexes:
         return cls(TitleIndex.build(dramas), PeopleIndex.build(dramas))
 
-    def state(self) -> tuple[Any, ...]:
-        """Both indexes as strings, bytes, numbers and small tuples, which ``marshal`` stores and
-        reads back ten times faster than :meth:`build` builds them."""
-        return len(self.people.dramas), self.titles.state(), self.people.state()
+    def state(self) -> State:
+        """Both indexes as a dozen strings, bytes, numbers and small tuples, which ``marshal``
+        stores and reads back ten times faster than :meth:`build` builds them.
+
+        Made one part at a time, so a caller that writes each part before taking the next never
+        holds more than one part's copy beside the indexes themselves.
+        """
+        yield len(self.people.dramas)
+        yield from self.titles.state()
+        yield from self.people.state()
 
     @classmethod
-    def thaw(cls, dramas: Sequence[Drama], state: tuple[Any, ...]) -> Indexes:
-        """The indexes :meth:`build` made of exactly these dramas, from their :meth:`state`.
+    def thaw(cls, dramas: Sequence[Drama], state: Iterable[Any]) -> Indexes:
+        """The indexes :meth:`build` made of exactly these dramas, from the parts of their :meth:`state`.
 
         Raises ``ValueError``, ``TypeError`` or ``IndexError`` for a state that does not fit.
         """
-        count, titles, people = state
-        if count != len(dramas):
-            raise ValueError(f"the state describes {count} dramas, not {len(dramas)}")
-        return cls(TitleIndex.thaw(dramas, titles), PeopleIndex.thaw(dramas, people))
+        parts = iter(state)
+        try:
+            count = next(parts)
+            if count != len(dramas):
+                raise ValueError(f"the state describes {count} dramas, not {len(dramas)}")
+            indexes = cls(TitleIndex.thaw(dramas, parts), PeopleIndex.thaw(dramas, parts))
+        except StopIteration:
+            raise ValueError("the state ends too early") from None
+        if next(parts, _END) is not _END:
+            raise ValueError("the state has more parts than the indexes")
+        return indexes
 
 
 def _by_year(roles: Sequence[Role]) -> tuple[Role, ...]:

@@ -71,9 +71,13 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
-async def _run(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> int:
-    async with db.execute(sql, tuple(parameters)) as cursor:
-        return cursor.rowcount
+async def _run(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> None:
+    """Execute in one trip to the database thread (``execute`` plus closing its cursor take two).
+
+    No row count: a statement whose callers need to know what it changed says so with
+    ``RETURNING`` and is run with :meth:`Storage.fetchall`.
+    """
+    await db.execute_fetchall(sql, tuple(parameters))
 
 
 async def _fetchone(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
@@ -92,8 +96,8 @@ class Transaction:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
 
-    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
-        return await _run(self._db, sql, parameters)
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> None:
+        await _run(self._db, sql, parameters)
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         async with self._db.executemany(sql, [tuple(r) for r in rows]):
@@ -178,10 +182,11 @@ class Storage:
             else:
                 await _run(self._db, "COMMIT")
 
-    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
-        """Run one statement in its own implicit transaction; return the rows it changed."""
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> None:
+        """Run one statement in its own implicit transaction (``RETURNING`` and :meth:`fetchall`
+        tell what it changed)."""
         async with self._lock:
-            return await _run(self._db, sql, parameters)
+            await _run(self._db, sql, parameters)
 
     async def fetchone(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock:

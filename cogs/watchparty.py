@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -145,11 +146,11 @@ class WatchPartyCog(
         await interaction.response.defer(thinking=True)
         async with self._scheduling:
             series_id, created = await self.store.create_series(spec, planned, now)
-            parties = await self.store.parties_of(series_id)
-            refused = await self._create_missing_events(interaction.guild, drama.display_title, parties)
-        parties = await self.store.parties_of(series_id)
+            parties, refused = await self._create_missing_events(
+                interaction.guild, drama.display_title, await self.store.parties_of(series_id)
+            )
         self._wake_notices()
-        going = await self.store.series_member_count(series_id)
+        going = 0 if created else await self.store.series_member_count(series_id)
         prefix = "" if created else "This series was already planned; here it is again.\n"
         message = await interaction.followup.send(
             prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:",
@@ -166,42 +167,61 @@ class WatchPartyCog(
         guild: discord.Guild,
         title: str,
         parties: list[Party],
-    ) -> bool:
-        """Create a Discord event for each party that has none; ``True`` if Discord refused.
+    ) -> tuple[list[Party], bool]:
+        """Create a Discord event for each party that has none, all at once (discord.py keeps to
+        Discord's rate limit), storing each event's id as soon as Discord returns it.
 
+        Returns the parties with their event ids, and ``True`` if Discord refused for lack of the
+        Manage Events permission. Any other failure is raised once every request has finished,
+        so the events that were created are stored and a second run adds only the missing ones.
         The place is the series' own (as first scheduled), whatever a repeated command says.
         """
-        for party in parties:
-            if party.event_id is not None or party.cancelled:
-                continue
-            channel = guild.get_channel(party.voice_channel_id) if party.voice_channel_id else None
-            drama = self.bot.catalog.get(party.drama_slug, guild.id)
-            name = render.party_name(drama, party.episodes_label) if drama else f"{title} watch party"
-            description = f"{title}: {party.episodes_label}. RSVP with the Join button in <#{party.text_channel_id}>."
-            options: dict[str, Any] = {
-                "name": name,
-                "description": render.clip(description, 1000),
-                "start_time": party.starts_at,
-                "end_time": party.ends_at,
-                "privacy_level": discord.PrivacyLevel.guild_only,
-            }
-            if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
-                options["channel"] = channel
-                options["entity_type"] = (
-                    discord.EntityType.stage_instance
-                    if isinstance(channel, discord.StageChannel)
-                    else discord.EntityType.voice
-                )
+        missing = [p for p in parties if p.event_id is None and not p.cancelled]
+        outcomes = await asyncio.gather(
+            *(self._create_event(guild, title, party) for party in missing), return_exceptions=True
+        )
+        event_ids: dict[int, int] = {}
+        refused = False
+        failure: BaseException | None = None
+        for party, outcome in zip(missing, outcomes, strict=True):
+            if isinstance(outcome, discord.Forbidden):
+                refused = True
+            elif isinstance(outcome, BaseException):
+                failure = failure or outcome
             else:
-                options["entity_type"] = discord.EntityType.external
-                options["location"] = party.location or "Online"
-            try:
-                event = await guild.create_scheduled_event(**options)
-            except discord.Forbidden:
-                log.warning("Missing Manage Events in guild %s; parties are kept without events", guild.id)
-                return True
-            await self.store.set_event(party.id, event.id)
-        return False
+                event_ids[party.id] = outcome
+        if refused:
+            log.warning("Missing Manage Events in guild %s; parties are kept without events", guild.id)
+        if failure is not None:
+            raise failure
+        return [replace(p, event_id=event_ids.get(p.id, p.event_id)) for p in parties], refused
+
+    async def _create_event(self, guild: discord.Guild, title: str, party: Party) -> int:
+        """Create one party's Discord event and store its id; returns the id."""
+        channel = guild.get_channel(party.voice_channel_id) if party.voice_channel_id else None
+        drama = self.bot.catalog.get(party.drama_slug, guild.id)
+        name = render.party_name(drama, party.episodes_label) if drama else f"{title} watch party"
+        description = f"{title}: {party.episodes_label}. RSVP with the Join button in <#{party.text_channel_id}>."
+        options: dict[str, Any] = {
+            "name": name,
+            "description": render.clip(description, 1000),
+            "start_time": party.starts_at,
+            "end_time": party.ends_at,
+            "privacy_level": discord.PrivacyLevel.guild_only,
+        }
+        if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+            options["channel"] = channel
+            options["entity_type"] = (
+                discord.EntityType.stage_instance
+                if isinstance(channel, discord.StageChannel)
+                else discord.EntityType.voice
+            )
+        else:
+            options["entity_type"] = discord.EntityType.external
+            options["location"] = party.location or "Online"
+        event = await guild.create_scheduled_event(**options)
+        await self.store.set_event(party.id, event.id)
+        return event.id
 
     @schedule.autocomplete("timezone")
     async def timezone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -123,8 +123,8 @@ async def test_a_restart_reads_the_indexes_and_a_changed_file_rebuilds_them(
     storage: Storage, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built = await load_indexes(storage, await load_catalog(storage, folder))
-    stored = await storage.fetchone("SELECT catalog FROM catalog_index")
-    assert stored is not None
+    stored = await storage.fetchone("SELECT count(DISTINCT part) AS parts, min(catalog) AS catalog FROM catalog_index")
+    assert stored is not None and stored["parts"] == len(list(built.state()))
 
     def no_building(dramas: object) -> Indexes:
         raise AssertionError("the indexes were built again")
@@ -140,8 +140,8 @@ async def test_a_restart_reads_the_indexes_and_a_changed_file_rebuilds_them(
     assert changed.fingerprint != stored["catalog"]
     indexes = await load_indexes(storage, changed)
     assert "yunseri" in indexes.people  # the new cast member is found
-    row = await storage.fetchone("SELECT catalog FROM catalog_index")
-    assert row is not None and row["catalog"] == changed.fingerprint
+    rows = await storage.fetchall("SELECT DISTINCT catalog FROM catalog_index")
+    assert [row["catalog"] for row in rows] == [changed.fingerprint]  # the old parts are gone
 
 
 async def test_unreadable_stored_indexes_are_built_again(
@@ -149,9 +149,47 @@ async def test_unreadable_stored_indexes_are_built_again(
 ) -> None:
     loaded = await load_catalog(storage, folder)
     await load_indexes(storage, loaded)
-    await storage.execute("UPDATE catalog_index SET state = ?", (b"not marshal data",))
+    await storage.execute("UPDATE catalog_index SET state = ? WHERE part = 3", (b"not marshal data",))
     indexes = await load_indexes(storage, loaded)
     assert "do not fit the catalog" in caplog.text
     assert [d.title for d in indexes.titles.ordered] == ["Moon River", "Soundtrack #1", "Star Garden"]
-    again = await storage.fetchone("SELECT state FROM catalog_index")
+    again = await storage.fetchone("SELECT state FROM catalog_index WHERE part = 3")
     assert again is not None and again["state"] != b"not marshal data"  # stored anew
+
+
+async def test_stored_indexes_with_a_part_missing_are_built_again(
+    storage: Storage, folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    loaded = await load_catalog(storage, folder)
+    await load_indexes(storage, loaded)
+    await storage.execute("DELETE FROM catalog_index WHERE part = 2")
+    indexes = await load_indexes(storage, loaded)
+    assert "part 2 is missing" in caplog.text
+    assert [d.title for d in indexes.titles.ordered] == ["Moon River", "Soundtrack #1", "Star Garden"]
+    parts = await storage.fetchall("SELECT DISTINCT part FROM catalog_index ORDER BY part")
+    assert [row["part"] for row in parts] == list(range(len(list(indexes.state()))))
+
+
+async def test_stored_indexes_are_split_in_pieces_and_read_back_whole(
+    storage: Storage, folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(catalog_cache, "INDEX_PIECE_BYTES", 16)
+    loaded = await load_catalog(storage, folder)
+    built = await load_indexes(storage, loaded)
+    pieces = await storage.fetchall(
+        "SELECT part, max(piece) AS last, max(length(state)) AS size FROM catalog_index GROUP BY part"
+    )
+    assert max(row["last"] for row in pieces) > 1 and all(row["size"] <= 16 for row in pieces)
+
+    with monkeypatch.context() as patch:  # read back from its pieces, not built again
+        patch.setattr(Indexes, "build", lambda dramas: pytest.fail("the indexes were built again"))
+        again = await load_indexes(storage, loaded)
+    assert again.people.ordered_keys == built.people.ordered_keys
+    assert again.titles.scores("star gar", limit=5, prefix=True) == built.titles.scores(
+        "star gar", limit=5, prefix=True
+    )
+
+    await storage.execute("DELETE FROM catalog_index WHERE part = 2 AND piece = 1")
+    rebuilt = await load_indexes(storage, loaded)
+    assert "a piece of part 2 is missing" in caplog.text
+    assert rebuilt.people.ordered_keys == built.people.ordered_keys

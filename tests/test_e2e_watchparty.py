@@ -65,8 +65,6 @@ async def test_soundtrack_1_becomes_four_weekly_discord_events(club: Club) -> No
             in (embed.description or "")
         )
     assert "20:00 Asia/Seoul" in (embed.footer.text or "")
-    labels = [c["label"] for row in message.components for c in row.to_dict()["components"]] if False else None
-    del labels
     rows = await club.bot.storage.fetchall("SELECT count(*) AS n, count(event_id) AS with_event FROM watch_parties")
     assert (rows[0]["n"], rows[0]["with_event"]) == (4, 4)
 
@@ -120,8 +118,9 @@ async def test_bad_input_is_refused_and_nothing_is_stored(
 
 
 async def test_without_manage_events_for_the_bot_parties_are_kept_and_the_host_is_told(club: Club) -> None:
+    # Without the permission Discord refuses every one of the four events.
     club.env.inject_error(
-        "POST", "/guilds/*/scheduled-events", status=403, code=50013, message="Missing Permissions", times=1
+        "POST", "/guilds/*/scheduled-events", status=403, code=50013, message="Missing Permissions", times=4
     )
     result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
     assert not result.response.ephemeral  # the plan is announced all the same
@@ -139,6 +138,32 @@ async def test_without_manage_events_for_the_bot_parties_are_kept_and_the_host_i
     # Once the permission is granted, the same command fills in the events, once.
     await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
     assert len(events(club)) == 4
+
+
+async def test_when_discord_fails_one_event_the_others_are_kept_and_a_rerun_adds_only_the_missing_one(
+    club: Club, caplog: pytest.LogCaptureFixture
+) -> None:
+    club.env.inject_error(
+        "POST", "/guilds/*/scheduled-events", status=400, code=50035, message="Invalid Form Body", times=1
+    )
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
+    # The answer replaces the public "thinking..." (Discord keeps a deferred answer's visibility).
+    assert result.response is not None and "error id `" in result.response.content
+    error_id = result.response.content.split("`")[1]
+    assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)  # logged with its traceback
+    (raised,) = club.take_errors()
+    assert "Invalid Form Body" in str(raised)
+    assert len(events(club)) == 3  # the events Discord did create are all stored
+    rows = await club.bot.storage.fetchall("SELECT count(*), count(event_id) FROM watch_parties")
+    assert tuple(rows[0]) == (4, 3)
+    assert sorted(e.id for e in events(club)) == sorted(
+        r[0] for r in await club.bot.storage.fetchall("SELECT event_id FROM watch_parties WHERE event_id IS NOT NULL")
+    )
+
+    await schedule(club)  # the same command again creates the one that is missing, and nothing twice
+    assert len(events(club)) == 4
+    rows = await club.bot.storage.fetchall("SELECT count(event_id), count(DISTINCT event_id) FROM watch_parties")
+    assert tuple(rows[0]) == (4, 4)
 
 
 async def test_join_button_and_event_interest_both_count_and_reminders_fire_once(club: Club) -> None:

@@ -109,7 +109,7 @@ def test_indexes_read_back_from_their_state_answer_every_query_as_built() -> Non
     ]
     dramas.append(parse_drama_text((DEFAULT_CATALOG_DIR / "soundtrack-1.toml").read_text(), "s.toml"))
     built = Indexes.build(dramas)
-    thawed = Indexes.thaw(dramas, marshal.loads(marshal.dumps(built.state())))
+    thawed = Indexes.thaw(dramas, [marshal.loads(marshal.dumps(part)) for part in built.state()])
 
     assert thawed.titles.ordered == built.titles.ordered and thawed.titles.dramas == built.titles.dramas
     assert thawed.people.ordered_keys == built.people.ordered_keys
@@ -129,6 +129,10 @@ def test_indexes_read_back_from_their_state_answer_every_query_as_built() -> Non
 
 def test_a_state_that_does_not_fit_the_dramas_is_refused() -> None:
     dramas = [parse_drama_text(drama_toml(f"Show {n}", 2010 + n), f"{n}.toml") for n in range(3)]
-    state = Indexes.build(dramas).state()
+    state = list(Indexes.build(dramas).state())
     with pytest.raises(ValueError, match="describes 3 dramas, not 2"):
         Indexes.thaw(dramas[:2], state)
+    with pytest.raises(ValueError, match="ends too early"):
+        Indexes.thaw(dramas, state[:-1])
+    with pytest.raises(ValueError, match="more parts than the indexes"):
+        Indexes.thaw(dramas, [*state, None])
