@@ -112,6 +112,16 @@ def test_a_minimal_file_gets_defaults() -> None:
         ),
         (MINIMAL + "[[cast]]\nactor = 'A'\n", "cast[0].character", "is required"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nrole = 'star'\n", "cast[0].role", "one of lead"),
+        (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nrole = ['lead']\n", "cast[0].role", "must be text"),
+        (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nnick = 'C'\n", "cast[0].nick", "not a known field"),
+        (
+            MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nactor_aliases = [' ']\n",
+            "cast[0].actor_aliases[0]",
+            "non-empty text",
+        ),
+        (MINIMAL + "[[episodes]]\nnumber = true\n", "episodes[0].number", "whole number"),
+        (MINIMAL + "[[episodes]]\nnumber = 1\ntitel = 'Typo'\n", "episodes[0].titel", "not a known field"),
+        (MINIMAL + "[[episodes]]\nnumber = 1\nminutes = 0\n", "episodes[0].minutes", "between 1 and 600"),
         (MINIMAL + "[review]\nsource = 'X'\n", "review.headline", "is required"),
         (MINIMAL + "cast = 'everyone'\n", "drama.cast", "not a known field"),
         ("cast = 'everyone'\n" + MINIMAL, "cast", "list of tables"),
@@ -160,3 +170,30 @@ def test_episodes_are_kept_compactly_and_read_as_episodes() -> None:
     assert hash(Episodes(expected)) == hash(drama.episodes) and Episodes(expected) != Episodes(expected[:2])
     with pytest.raises(ValueError, match="numbered 1, 2, 3"):
         Episodes([Episode(2, 60)])
+
+
+def test_text_to_trim_and_dates_as_text_are_read_as_the_field_checks_read_them() -> None:
+    """Plain episodes and cast members are read directly, anything else field by field: both
+    ways must give the same drama."""
+    loose = MINIMAL + (
+        '[[episodes]]\nnumber = 2\ntitle = "  The Letter "\nair_date = "2020-05-06"\n'
+        '[[episodes]]\nnumber = 1\ntitle = "   "\n'
+        '[[cast]]\nactor = " Han So-Hee "\ncharacter = "Eun-Soo"\nrole = " lead "\nactor_aliases = [" Hanna "]\n'
+        '[[cast]]\nactor = "Park Hyung-Sik"\ncharacter = "Seon-Woo"\nrole = ""\nnote = " a cameo, really "\n'
+    )
+    plain = MINIMAL + (
+        '[[episodes]]\nnumber = 2\ntitle = "The Letter"\nair_date = 2020-05-06\n'
+        "[[episodes]]\nnumber = 1\n"
+        '[[cast]]\nactor = "Han So-Hee"\ncharacter = "Eun-Soo"\nrole = "lead"\nactor_aliases = ["Hanna"]\n'
+        '[[cast]]\nactor = "Park Hyung-Sik"\ncharacter = "Seon-Woo"\nnote = "a cameo, really"\n'
+    )
+    read = parse_drama_text(loose, "loose.toml")
+    assert read == parse_drama_text(plain, "plain.toml")
+    assert [(e.number, e.title, e.air_date) for e in read.episodes] == [
+        (1, None, None),
+        (2, "The Letter", date(2020, 5, 6)),
+    ]
+    assert [(m.actor, m.role, m.actor_aliases, m.note) for m in read.cast] == [
+        ("Han So-Hee", "lead", ("Hanna",), None),
+        ("Park Hyung-Sik", "supporting", (), "a cameo, really"),
+    ]
