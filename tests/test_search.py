@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import string
 
 import pytest
 
@@ -21,6 +22,14 @@ def test_titles_fold_to_one_key(text: str) -> None:
 
 def test_hangul_survives_folding() -> None:
     assert fold("사운드트랙 #1") == "사운드트랙1"
+
+
+def test_folding_keeps_exactly_letters_and_digits_of_every_script() -> None:
+    """The quick path for ASCII text and the pattern for the rest drop the same characters."""
+    every_ascii = "".join(map(chr, range(128)))
+    assert fold(every_ascii) == "0123456789" + string.ascii_lowercase * 2  # capitals, then small letters
+    assert fold("Ünïcode_ß—ﬁ Straße ½") == "ünïcodessfistrasse12"
+    assert fold("Crème brûlée") == fold("Cre\u0300me bru\u0302le\u0301e") == "crèmebrûlée"
 
 
 @pytest.mark.parametrize(
