@@ -11,10 +11,9 @@ with the same message, until they are fixed.
 
 The search indexes of the whole catalog (:class:`bot.search.Indexes`) take about a second to
 build for 10,000 dramas, so they are kept too: their compact state
-(:meth:`bot.search.Indexes.state`), part by part as ``marshal`` writes it, in rows of 64 KiB
-(a tenth of a second to read back),
-used while the catalog's :attr:`LoadReport.fingerprint` (every file's stamp, the catalog and
-search code, the Python version) is the one they were built for.
+(:meth:`bot.search.Indexes.state`), part by part as ``marshal`` writes it, in rows of 64 KiB (a
+tenth of a second to read back), used while the catalog's :attr:`LoadReport.fingerprint` (every
+file's stamp, the catalog and search code, the Python version) is the one they were built for.
 """
 
 from __future__ import annotations
