@@ -30,6 +30,8 @@ MAX_TITLE = 90  # leaves room for " (2022)" inside Discord's 100-character autoc
 MAX_TEXT = 4000
 MAX_CAST = 500
 MAX_EPISODES = 500
+MAX_MINUTES = 600  # an episode's runtime
+MAX_LIST = 50  # entries of a list of names (aliases, genres, tropes)
 
 
 class CatalogError(Exception):
@@ -76,7 +78,7 @@ class Episodes(Sequence[Episode]):
         """From the arrays themselves (a catalog record), without making an Episode for each."""
         if not len(minutes) == len(days) == (len(titles) if titles is not None else len(minutes)):
             raise ValueError("episode minutes, air dates and titles must have one entry each")
-        episodes = cls()
+        episodes = cls.__new__(cls)
         episodes._minutes = array("H", minutes)
         episodes._days = array("i", days)
         episodes._titles = tuple(titles) if titles is not None and any(titles) else None
@@ -289,7 +291,7 @@ class _Table:
             raise self.error(key, f"must be between {low} and {high}, not {value}")
         return value
 
-    def texts(self, key: str, *, max_len: int = MAX_NAME, max_items: int = 50) -> tuple[str, ...]:
+    def texts(self, key: str, *, max_len: int = MAX_NAME, max_items: int = MAX_LIST) -> tuple[str, ...]:
         value = self.raw(key, False)
         if value is None:
             return ()
@@ -364,7 +366,7 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
     title = info.required_text("title", max_len=MAX_TITLE)
     year = info.integer("year", required=True, low=1950, high=2100)
     count = info.integer("episode_count", required=True, low=1, high=MAX_EPISODES)
-    minutes = info.integer("episode_minutes", required=True, low=1, high=600)
+    minutes = info.integer("episode_minutes", required=True, low=1, high=MAX_MINUTES)
     assert year is not None and count is not None and minutes is not None
     slug = info.text("id", max_len=MAX_NAME)
     if slug is not None and slug != slugify(slug):
@@ -443,7 +445,7 @@ def _plain_episode(data: object, count: int, listed: set[int]) -> _PlainEpisode 
     title = data.get("title")
     if type(number) is not int or not 1 <= number <= count or number in listed:
         return None
-    if minutes is not None and (type(minutes) is not int or not 1 <= minutes <= 600):
+    if minutes is not None and (type(minutes) is not int or not 1 <= minutes <= MAX_MINUTES):
         return None
     if air_date is not None and type(air_date) is not date:
         return None
@@ -457,7 +459,7 @@ def _checked_episode(table: _Table, count: int, listed: set[int]) -> _PlainEpiso
     assert number is not None
     if number in listed:
         raise table.error("number", f"episode {number} is listed twice")
-    minutes = table.integer("minutes", low=1, high=600)
+    minutes = table.integer("minutes", low=1, high=MAX_MINUTES)
     air_date = table.day("air_date")
     title = table.text("title")
     table.finish()
@@ -500,7 +502,7 @@ def _plain_texts(value: object) -> tuple[str, ...] | None:
     """A list :meth:`_Table.texts` would keep exactly as it is, as a tuple; else ``None``."""
     if type(value) is tuple and not value:  # absent
         return ()
-    if type(value) is not list or len(value) > 50 or not all(_plain_text(item, MAX_NAME) for item in value):
+    if type(value) is not list or len(value) > MAX_LIST or not all(_plain_text(item, MAX_NAME) for item in value):
         return None
     return tuple(value)
 

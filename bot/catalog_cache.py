@@ -181,11 +181,9 @@ async def _store_indexes(storage: Storage, indexes: Indexes, fingerprint: str) -
 
 def _dump_next(parts: Iterator[object]) -> bytes | None:
     """The next part of an index state as ``marshal`` writes it; ``None`` after the last."""
-    part = next(parts, _END)
-    return None if part is _END else marshal.dumps(part)
-
-
-_END = object()
+    for part in parts:
+        return marshal.dumps(part)
+    return None
 
 
 def _stored_parts(rows: list[tuple[int, int, bytes]]) -> Iterator[object]:

@@ -78,12 +78,14 @@ def person_keys(name: str, fold_once: Callable[[str], str] = fold_name) -> tuple
 
 
 def _own(table: dict[str, int | list[int]], key: str, owner: int) -> None:
-    """``owner`` also owns ``key`` (the rare case: the common one is written inline).
+    """``owner`` owns ``key`` too: a key owned once holds the int, a key owned more a list.
 
     An owner's keys arrive together, so a repeat is nearly always the last owner; the few others
     are dropped by :func:`_owners_once` (a given name such as "Min-ji" can have thousands of owners).
     """
-    held = table[key]
+    held = table.setdefault(key, owner)
+    if held == owner:
+        return
     if isinstance(held, int):
         table[key] = [held, owner]
     elif held[-1] != owner:
@@ -188,20 +190,14 @@ class _KeyIndex:
         for owner, whole, prefixes in entries:
             number = numbers.setdefault(owner, len(numbers))
             if whole:
-                held = exact.setdefault(whole, number)
-                if held != number:
-                    _own(exact, whole, number)
+                _own(exact, whole, number)
             for start in prefixes:
                 if start:
-                    held = starts.setdefault(start, number)
-                    if held != number:
-                        _own(starts, start, number)
+                    _own(starts, start, number)
         self._whole_keys = list(exact)
         for key, owner in exact_only:
             if key:
-                number = numbers.setdefault(owner, len(numbers))
-                if exact.setdefault(key, number) != number:
-                    _own(exact, key, number)
+                _own(exact, key, numbers.setdefault(owner, len(numbers)))
         self._owners = list(numbers)
         del numbers
         self._exact = _freeze(exact)
@@ -433,9 +429,7 @@ class PeopleIndex:
             for number, drama in enumerate(dramas):
                 for position, member in enumerate(drama.cast):
                     actor = fold_once(member.actor)
-                    packed = number * MAX_CAST + position
-                    if roles.setdefault(actor, packed) != packed:
-                        _own(roles, actor, packed)
+                    _own(roles, actor, number * MAX_CAST + position)
                     for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
                         for key in person_keys(name, fold_once):
                             yield actor, key, ()

@@ -77,7 +77,7 @@ async def _run(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = (
     No row count: a statement whose callers need to know what it changed says so with
     ``RETURNING`` and is run with :meth:`Storage.fetchall`.
     """
-    await db.execute_fetchall(sql, tuple(parameters))
+    await _fetchall(db, sql, parameters)
 
 
 async def _fetchone(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
