@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bot import catalog as catalog_module
 from bot import search as search_module
-from bot.catalog import Drama, catalog_files, check_unique, drama_from_record, drama_record, load_drama_file
+from bot.catalog import Drama, catalog_entries, check_unique, drama_from_record, drama_record, load_drama_file
 from bot.search import Indexes
 from bot.storage import Storage
 
@@ -81,9 +81,9 @@ class LoadReport:
 def _list_folder(directory: Path) -> dict[str, FileStamp]:
     """Every drama file of the folder by absolute path, in name order, with its size and mtime."""
     stamps: dict[str, FileStamp] = {}
-    for path in catalog_files(directory.resolve()):
-        status = path.stat()
-        stamps[str(path)] = FileStamp(status.st_size, status.st_mtime_ns)
+    for entry in catalog_entries(directory.resolve()):
+        status = entry.stat()
+        stamps[entry.path] = FileStamp(status.st_size, status.st_mtime_ns)
     return stamps
 
 
@@ -93,7 +93,7 @@ def _decode(rows: list[tuple[str, str]]) -> dict[str, Drama]:
 
 def _read(paths: list[str]) -> dict[str, Drama]:
     """Validate files that are not cached (the first invalid one raises :class:`CatalogError`)."""
-    return {path: load_drama_file(Path(path)) for path in paths}
+    return {path: load_drama_file(path) for path in paths}
 
 
 async def load_catalog(storage: Storage, directory: Path) -> LoadReport:

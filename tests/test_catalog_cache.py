@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -101,6 +102,19 @@ async def test_a_removed_file_is_forgotten(storage: Storage, folder: Path) -> No
     loaded = await load_catalog(storage, folder)
     assert [d.title for d in loaded.dramas] == ["Soundtrack #1", "Star Garden"]
     assert await cached_paths(storage) == ["soundtrack-1.toml", "star.toml"]
+
+
+async def test_only_toml_files_count_and_in_file_name_order(storage: Storage, folder: Path) -> None:
+    (folder / "README.md").write_text("Notes about the catalog")
+    (folder / "moon.toml.bak").write_text("an editor's backup, not a drama")
+    (folder / "a-later-drama.toml").write_text(drama_toml("Autumn Letter", 2020))
+    loaded = await load_catalog(storage, folder)
+    assert [d.title for d in loaded.dramas] == ["Autumn Letter", "Moon River", "Soundtrack #1", "Star Garden"]
+    rows = await storage.fetchall("SELECT path FROM catalog_cache ORDER BY path")
+    names = ["a-later-drama.toml", "moon.toml", "soundtrack-1.toml", "star.toml"]
+    root = await asyncio.to_thread(folder.resolve)
+    assert [row["path"] for row in rows] == [str(root / name) for name in names]
+    assert load_catalog_dir(folder) == loaded.dramas  # the command-line check lists the same files
 
 
 async def test_new_validation_code_reads_every_file_again(
