@@ -24,6 +24,8 @@ from typing import Any, TypeGuard, overload
 
 import rtoml
 
+from bot.folding import fold_name
+
 ROLES = ("lead", "supporting", "cameo")
 _ROLE = {role: role for role in ROLES}  # one string object per role, however many cast members
 MAX_FILE_BYTES = 1_000_000
@@ -489,7 +491,7 @@ def _plain_cast_member(data: object) -> CastMember | None:
     character = data.get("character")
     role = data.get("role", "supporting")
     note = data.get("note")
-    if not _plain_text(actor, MAX_NAME) or not _plain_text(character, MAX_NAME):
+    if not _plain_text(actor, MAX_NAME) or not _plain_text(character, MAX_NAME) or not fold_name(actor):
         return None
     if type(role) is not str or role not in _ROLE or (note is not None and not _plain_text(note, 300)):
         return None
@@ -513,8 +515,11 @@ def _parse_cast_member(table: _Table) -> CastMember:
     role = table.text("role") or "supporting"
     if role not in ROLES:
         raise table.error("role", f"must be one of {', '.join(ROLES)}, not {role!r}")
+    actor = table.required_text("actor")
+    if not fold_name(actor):  # the actor's key, by which members find them: it needs something to hold
+        raise table.error("actor", f"must contain a letter or a digit, not {actor!r} (leave out an unknown actor)")
     member = CastMember(
-        actor=table.required_text("actor"),
+        actor=actor,
         character=table.required_text("character"),
         role=_ROLE[role],
         character_aliases=table.texts("character_aliases"),

@@ -5,15 +5,15 @@ took over two seconds at every start. A file that validated is stored as a compa
 (:func:`bot.catalog.drama_record`) keyed by its path, size and modification time, the way Python
 keeps its bytecode cache; the next start reads the record instead of the file. A record is used
 only while the file's size and modification time are unchanged and the validation code is the
-same (``code``, a fingerprint of :mod:`bot.catalog`), so a new rule is applied to every file at the
-first start after an upgrade. Files that fail validation are never stored: they fail every start,
-with the same message, until they are fixed.
+same (``code``, a fingerprint of :mod:`bot.catalog` and :mod:`bot.folding`), so a new rule is
+applied to every file at the first start after an upgrade. Files that fail validation are never
+stored: they fail every start, with the same message, until they are fixed.
 
-The search indexes of the whole catalog (:class:`bot.search.Indexes`) take about a second to
+The search indexes of the whole catalog (:class:`bot.search.Indexes`) take over half a second to
 build for 10,000 dramas, so they are kept too: their compact state
 (:meth:`bot.search.Indexes.state`), part by part as ``marshal`` writes it, in rows of 64 KiB (a
 tenth of a second to read back), used while the catalog's :attr:`LoadReport.fingerprint` (every
-file's stamp, the catalog and search code, the Python version) is the one they were built for.
+file's stamp, the catalog, folding and search code, the Python version) is the one they were built for.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import catalog as catalog_module
+from bot import folding as folding_module
 from bot import search as search_module
 from bot.catalog import Drama, catalog_entries, check_unique, drama_from_record, drama_record, load_drama_file
 from bot.search import Indexes
@@ -44,8 +45,12 @@ INDEX_PIECE_BYTES = 64 * 1024
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Changes whenever the catalog's validation code or record format changes."""
-    return hashlib.blake2b(Path(catalog_module.__file__).read_bytes(), digest_size=12).hexdigest()
+    """Changes whenever the catalog's validation code (with the folding it checks names by) or
+    record format changes."""
+    digest = hashlib.blake2b(digest_size=12)
+    for module in (catalog_module, folding_module):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 @functools.cache

@@ -18,7 +18,8 @@ from itertools import islice
 
 from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
 from bot.errors import UserError
-from bot.search import Indexes, Person, fold, merge_people, pick, title_order
+from bot.folding import fold
+from bot.search import Indexes, Person, merge_people, pick, title_order
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)

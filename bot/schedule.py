@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.catalog import Drama
 from bot.errors import UserError
-from bot.search import fold
+from bot.folding import fold
 
 BUFFER = timedelta(minutes=15)  # added to a party's runtime: intros, snacks, a little chat
 DEFAULT_GAP_DAYS = 7

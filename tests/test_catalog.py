@@ -111,6 +111,8 @@ def test_a_minimal_file_gets_defaults() -> None:
             "airs before",
         ),
         (MINIMAL + "[[cast]]\nactor = 'A'\n", "cast[0].character", "is required"),
+        (MINIMAL + "[[cast]]\nactor = '???'\ncharacter = 'B'\n", "cast[0].actor", "must contain a letter or a digit"),
+        (MINIMAL + "[[cast]]\nactor = ' -- '\ncharacter = 'B'\n", "cast[0].actor", "not '--' (leave out"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nrole = 'star'\n", "cast[0].role", "one of lead"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nrole = ['lead']\n", "cast[0].role", "must be text"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nnick = 'C'\n", "cast[0].nick", "not a known field"),

@@ -131,6 +131,11 @@ async def test_remove_refuses_while_club_records_point_at_the_drama(club: Club) 
         ),
         ("poster.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "is not UTF-8 text"),
         ("notes.txt", b"Just some notes about dramas we like.", "is not valid TOML"),
+        (
+            "uncredited.toml",
+            NEW_DRAMA.replace('actor = "Choi Jin-Woo"', 'actor = "?"').encode(),
+            "cast[1].actor: must contain a letter or a digit, not '?'",
+        ),
     ],
 )
 async def test_bad_files_are_refused_with_the_field_and_the_problem(

@@ -8,7 +8,8 @@ import string
 import pytest
 
 from bot.catalog import parse_drama_text
-from bot.search import EXACT, Indexes, PeopleIndex, TitleIndex, fold, fold_name, pick
+from bot.folding import fold, fold_name
+from bot.search import EXACT, Indexes, PeopleIndex, TitleIndex, pick
 from bot.settings import DEFAULT_CATALOG_DIR
 from tests.factories import drama_toml
 
