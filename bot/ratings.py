@@ -24,7 +24,15 @@ from bot.storage import Storage
 MAX_COMMENT = 300
 PRIOR_MEAN = 5.5
 PRIOR_VOTES = 5
+# The weighted score of a drama_tally row, spelled as the index drama_tally_rank (migration 0010)
+# spells it: SQLite uses an index on an expression only for the same expression, with its
+# numbers written in (a bound value would not match). Tested to equal bayesian().
+RANK = "((5.5 * 5 + half_points / 2.0) / (5 + votes))"
 WHOLE_DRAMA = 0
+LEADERBOARD = (
+    "SELECT drama, half_points / 2.0 / votes, votes FROM drama_tally WHERE guild_id = ? AND episode = 0"
+    f" ORDER BY {RANK} DESC, votes DESC, drama LIMIT ?"
+)
 
 
 def check_score(score: float) -> int:
@@ -229,11 +237,7 @@ class VoteStore:
 
     async def leaderboard(self, guild_id: int, *, limit: int = 10) -> list[Ranked]:
         """Dramas with votes, best Bayesian average first (ties: more votes, then id)."""
-        rows = await self._storage.fetchall(
-            "SELECT drama, half_points / 2.0 / votes, votes FROM drama_tally WHERE guild_id = ? AND episode = 0"
-            " ORDER BY (? * ? + half_points / 2.0) / (? + votes) DESC, votes DESC, drama LIMIT ?",
-            (guild_id, PRIOR_MEAN, PRIOR_VOTES, PRIOR_VOTES, limit),
-        )
+        rows = await self._storage.fetchall(LEADERBOARD, (guild_id, limit))
         return [Ranked(str(r[0]), float(r[1]), int(r[2])) for r in rows]
 
     async def all_votes(self, guild_id: int) -> list[Vote]:

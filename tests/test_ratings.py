@@ -12,7 +12,17 @@ import pytest
 
 from bot.catalog import load_catalog_dir
 from bot.errors import UserError
-from bot.ratings import VoteStore, bayesian, check_comment, check_episode, check_score, summarize, votes_csv
+from bot.ratings import (
+    LEADERBOARD,
+    RANK,
+    VoteStore,
+    bayesian,
+    check_comment,
+    check_episode,
+    check_score,
+    summarize,
+    votes_csv,
+)
 from bot.settings import DEFAULT_CATALOG_DIR
 from bot.storage import Storage
 
@@ -111,6 +121,22 @@ async def test_the_leaderboard_ranks_by_weighted_score(votes: VoteStore) -> None
     ranked = await votes.leaderboard(1)
     assert [r.drama_slug for r in ranked] == ["forty-nines", "ten-eights", "one-perfect"]
     assert (ranked[0].mean, ranked[0].count) == (9.0, 40)
+
+
+async def test_the_leaderboard_reads_its_order_from_an_index(tmp_path: Path) -> None:
+    """Its query spells the weighted score as the index drama_tally_rank does, so it reads the
+    first rows in order instead of sorting every rated drama of the server."""
+    storage = await Storage.open(tmp_path / "rank.sqlite3")
+    try:
+        for count, half_points in [(1, 20), (40, 720), (10, 160), (3, 7)]:
+            row = await storage.fetchone(
+                f"SELECT {RANK} FROM (SELECT ? AS votes, ? AS half_points)", (count, half_points)
+            )
+            assert row is not None and row[0] == pytest.approx(bayesian(half_points / 2 / count, count))
+        plan = " | ".join(row["detail"] for row in await storage.fetchall("EXPLAIN QUERY PLAN " + LEADERBOARD, (1, 10)))
+        assert "USING INDEX drama_tally_rank" in plan and "TEMP B-TREE" not in plan, plan
+    finally:
+        await storage.close()
 
 
 async def test_episode_means_and_newest_first(votes: VoteStore) -> None:
