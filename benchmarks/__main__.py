@@ -326,7 +326,7 @@ async def main(argv: list[str] | None = None) -> int:
         for size, votes in configs:
             results = await command_timings_alone(size, votes, plan.runs, workdir)
             by_size[(size, votes)] = results
-            print(f"## {size:,} dramas, {votes:,} votes\n")
+            print(f"## {size:,} drama{'' if size == 1 else 's'}, {votes:,} votes\n")
             print(table(headers, timing_rows(results)) + "\n")
 
         print("## Growth from the smallest to the largest club (p99, largest / smallest)\n")

@@ -22,7 +22,7 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for heading in ("## 1 dramas, 0 votes", "## Growth", "## Vote throughput", "## Start-up and memory"):
+    for heading in ("## 1 drama, 0 votes", "## Growth", "## Vote throughput", "## Start-up and memory"):
         assert heading in out
     for command in ("no-op (floor)", "/drama", "/cast", "/actor", "/review", "/rate", "/ratings show", "/ratings top"):
         assert f"| {command} |" in out
