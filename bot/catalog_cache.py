@@ -32,7 +32,15 @@ from pathlib import Path
 from bot import catalog as catalog_module
 from bot import folding as folding_module
 from bot import search as search_module
-from bot.catalog import Drama, catalog_entries, check_unique, drama_from_record, drama_record, load_drama_file
+from bot.catalog import (
+    CatalogError,
+    Drama,
+    catalog_entries,
+    check_unique,
+    drama_from_record,
+    drama_record,
+    load_drama_file,
+)
 from bot.search import Indexes
 from bot.storage import Storage
 
@@ -87,9 +95,16 @@ def _list_folder(directory: Path) -> dict[str, FileStamp]:
     """Every drama file of the folder by absolute path, in name order, with its size and mtime."""
     stamps: dict[str, FileStamp] = {}
     for entry in catalog_entries(directory.resolve()):
-        status = entry.stat()
+        try:
+            status = entry.stat()
+        except OSError as error:  # a link to nowhere, say
+            raise _unreadable(entry.path, error) from None
         stamps[entry.path] = FileStamp(status.st_size, status.st_mtime_ns)
     return stamps
+
+
+def _unreadable(path: str, error: OSError) -> CatalogError:
+    return CatalogError(Path(path).name, "", f"cannot be read ({error.strerror})")
 
 
 def _decode(rows: list[tuple[str, str]]) -> dict[str, Drama]:
@@ -97,8 +112,15 @@ def _decode(rows: list[tuple[str, str]]) -> dict[str, Drama]:
 
 
 def _read(paths: list[str]) -> dict[str, Drama]:
-    """Validate files that are not cached (the first invalid one raises :class:`CatalogError`)."""
-    return {path: load_drama_file(path) for path in paths}
+    """Validate files that are not cached (the first invalid or unreadable one raises
+    :class:`CatalogError`)."""
+    dramas = {}
+    for path in paths:
+        try:
+            dramas[path] = load_drama_file(path)
+        except OSError as error:  # removed since the folder was listed, or not readable by the bot
+            raise _unreadable(path, error) from None
+    return dramas
 
 
 async def load_catalog(storage: Storage, directory: Path) -> LoadReport:

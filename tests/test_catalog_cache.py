@@ -104,9 +104,11 @@ async def test_a_removed_file_is_forgotten(storage: Storage, folder: Path) -> No
     assert await cached_paths(storage) == ["soundtrack-1.toml", "star.toml"]
 
 
-async def test_only_toml_files_count_and_in_file_name_order(storage: Storage, folder: Path) -> None:
+async def test_only_visible_toml_files_count_and_in_file_name_order(storage: Storage, folder: Path) -> None:
     (folder / "README.md").write_text("Notes about the catalog")
     (folder / "moon.toml.bak").write_text("an editor's backup, not a drama")
+    (folder / ".#moon.toml").symlink_to("editor@host.4242")  # Emacs's lock while moon.toml is edited
+    (folder / ".moon.toml.swp.toml").write_text("hidden, not a drama")
     (folder / "a-later-drama.toml").write_text(drama_toml("Autumn Letter", 2020))
     loaded = await load_catalog(storage, folder)
     assert [d.title for d in loaded.dramas] == ["Autumn Letter", "Moon River", "Soundtrack #1", "Star Garden"]
@@ -115,6 +117,13 @@ async def test_only_toml_files_count_and_in_file_name_order(storage: Storage, fo
     root = await asyncio.to_thread(folder.resolve)
     assert [row["path"] for row in rows] == [str(root / name) for name in names]
     assert load_catalog_dir(folder) == loaded.dramas  # the command-line check lists the same files
+
+
+async def test_a_file_that_cannot_be_read_is_named_like_an_invalid_one(storage: Storage, folder: Path) -> None:
+    (folder / "moved.toml").symlink_to(folder / "somewhere-else.toml")
+    with pytest.raises(CatalogError, match=r"^moved\.toml: cannot be read \(No such file or directory\)$"):
+        await load_catalog(storage, folder)
+    assert await cached_paths(storage) == []
 
 
 async def test_new_validation_code_reads_every_file_again(
