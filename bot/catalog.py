@@ -72,10 +72,11 @@ class Episodes(Sequence[Episode]):
         for expected, episode in enumerate(episodes, start=1):
             if episode.number != expected:
                 raise ValueError(f"episodes must be numbered 1, 2, 3, ...; found {episode.number} in place {expected}")
-        self._minutes = array("H", [e.minutes for e in episodes])
-        self._days = array("i", [e.air_date.toordinal() if e.air_date else 0 for e in episodes])
-        titles = tuple(e.title for e in episodes)
-        self._titles = titles if any(titles) else None
+        self._fill(
+            [e.minutes for e in episodes],
+            [e.air_date.toordinal() if e.air_date else 0 for e in episodes],
+            [e.title for e in episodes],
+        )
 
     @classmethod
     def of(cls, minutes: list[int], days: list[int], titles: list[str | None] | None) -> Episodes:
@@ -83,10 +84,13 @@ class Episodes(Sequence[Episode]):
         if not len(minutes) == len(days) == (len(titles) if titles is not None else len(minutes)):
             raise ValueError("episode minutes, air dates and titles must have one entry each")
         episodes = cls.__new__(cls)
-        episodes._minutes = array("H", minutes)
-        episodes._days = array("i", days)
-        episodes._titles = tuple(titles) if titles is not None and any(titles) else None
+        episodes._fill(minutes, days, titles)
         return episodes
+
+    def _fill(self, minutes: list[int], days: list[int], titles: list[str | None] | None) -> None:
+        self._minutes = array("H", minutes)
+        self._days = array("i", days)
+        self._titles = tuple(titles) if titles is not None and any(titles) else None
 
     def fields(self) -> tuple[list[int], list[int], list[str | None] | None]:
         """Minutes, air-date day numbers (0 for none) and titles (``None`` when there are none)."""

@@ -39,10 +39,11 @@ def title_entry(owner: str, name: str) -> Entry:
     return owner, fold(name), tuple(fold("".join(parts[i:])) for i in range(len(parts)))
 
 
-def person_keys(name: str, fold_once: Callable[[str], str] = fold_name) -> tuple[str, ...]:
+def person_keys(name: str, fold_once: Callable[[str], str]) -> tuple[str, ...]:
     """A person's keys: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
 
-    Only these two: syllables such as ``woo`` are shared by thousands of names.
+    Only these two: syllables such as ``woo`` are shared by thousands of names. ``fold_once`` is
+    :func:`fold_name` with a memo, since names recur across dramas.
     """
     whole = fold_once(name)
     given = fold_once(" ".join(name.split()[1:]))
