@@ -6,7 +6,7 @@ once, however often the bot restarts; a pending one is found again by :meth:`Par
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -196,8 +196,16 @@ class PartyStore:
         row = await self._storage.fetchone(f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.id = ?", (party_id,))
         return None if row is None else _party(row)
 
-    async def set_event(self, party_id: int, event_id: int) -> None:
-        await self._storage.execute("UPDATE watch_parties SET event_id = ? WHERE id = ?", (event_id, party_id))
+    async def set_events(self, event_ids: Mapping[int, int]) -> None:
+        """Store parties' Discord event ids (``{party id: event id}``) in one statement."""
+        if not event_ids:
+            return
+        pairs = ", ".join(["(?, ?)"] * len(event_ids))
+        await self._storage.execute(
+            f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {pairs}) AS v"
+            " WHERE watch_parties.id = v.column1",
+            [value for pair in event_ids.items() for value in pair],
+        )
 
     async def set_announcement(self, series_id: int, message_id: int) -> None:
         await self._storage.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LIST_LIMIT = 10
 RATING_PROMPT_GRACE = timedelta(days=1)
 MAX_SLEEP = 6 * 3600.0  # with a notice ahead, look at the plan at least every six hours
-IDLE_SLEEP = 30 * 86400.0  # with none, a month: every new plan wakes the loop at once anyway
+IDLE_SLEEP = 30 * 86400.0  # with none, a month: a new plan due sooner wakes the loop
 MISSING_EVENTS_PERMISSION = (
     "I saved the parties and will remind everyone, but Discord refused to create the scheduled events "
     "because my role lacks the **Manage Events** permission. Grant it in Server Settings → Roles, "
@@ -84,6 +84,7 @@ class WatchPartyCog(
         self.bot = bot
         self.store = PartyStore(bot.storage)
         self._sleeping = False
+        self._wakes_at: datetime | None = None  # when the sleeping reminder loop looks again
         self._rerun = False
         self._scheduling = asyncio.Lock()
         self._notices: asyncio.Task[None] | None = None
@@ -149,7 +150,8 @@ class WatchPartyCog(
             parties, refused = await self._create_missing_events(
                 interaction.guild, drama.display_title, await self.store.parties_of(series_id)
             )
-        self._wake_notices()
+        if created:
+            self._wake_notices(min(p.remind_at for p in parties))
         going = 0 if created else await self.store.series_member_count(series_id)
         prefix = "" if created else "This series was already planned; here it is again.\n"
         message = await interaction.followup.send(
@@ -169,11 +171,11 @@ class WatchPartyCog(
         parties: list[Party],
     ) -> tuple[list[Party], bool]:
         """Create a Discord event for each party that has none, all at once (discord.py keeps to
-        Discord's rate limit), storing each event's id as soon as Discord returns it.
+        Discord's rate limit), then store the ids of every event Discord created in one write.
 
         Returns the parties with their event ids, and ``True`` if Discord refused for lack of the
-        Manage Events permission. Any other failure is raised once every request has finished,
-        so the events that were created are stored and a second run adds only the missing ones.
+        Manage Events permission. Any other failure is raised once every request has finished
+        and the created events are stored, so a second run adds only the missing ones.
         The place is the series' own (as first scheduled), whatever a repeated command says.
         """
         missing = [p for p in parties if p.event_id is None and not p.cancelled]
@@ -190,6 +192,7 @@ class WatchPartyCog(
                 failure = failure or outcome
             else:
                 event_ids[party.id] = outcome
+        await self.store.set_events(event_ids)
         if refused:
             log.warning("Missing Manage Events in guild %s; parties are kept without events", guild.id)
         if failure is not None:
@@ -197,7 +200,7 @@ class WatchPartyCog(
         return [replace(p, event_id=event_ids.get(p.id, p.event_id)) for p in parties], refused
 
     async def _create_event(self, guild: discord.Guild, title: str, party: Party) -> int:
-        """Create one party's Discord event and store its id; returns the id."""
+        """Create one party's Discord event; returns its id."""
         channel = guild.get_channel(party.voice_channel_id) if party.voice_channel_id else None
         drama = self.bot.catalog.get(party.drama_slug, guild.id)
         name = render.party_name(drama, party.episodes_label) if drama else f"{title} watch party"
@@ -220,7 +223,6 @@ class WatchPartyCog(
             options["entity_type"] = discord.EntityType.external
             options["location"] = party.location or "Online"
         event = await guild.create_scheduled_event(**options)
-        await self.store.set_event(party.id, event.id)
         return event.id
 
     @schedule.autocomplete("timezone")
@@ -266,7 +268,6 @@ class WatchPartyCog(
         for target in targets:
             if target.id in cancelled and target.event_id is not None:
                 await self._delete_event(interaction.guild, target.event_id)
-        self._wake_notices()
         drama = self.bot.catalog.get(chosen.drama_slug, interaction.guild.id)
         title = drama.title if drama else chosen.drama_slug
         labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
@@ -379,8 +380,9 @@ class WatchPartyCog(
     async def _notice_loop(self) -> None:
         """Send reminders and start notices when due, then sleep until the next one.
 
-        :meth:`_wake_notices` restarts the loop when a plan changes, but only while it sleeps,
-        so a notice that was claimed is never abandoned half-sent.
+        :meth:`_wake_notices` restarts the loop when a new plan has a notice before the loop's
+        next look, but only while it sleeps, so a notice that was claimed is never abandoned
+        half-sent. A cancelled party needs no wake-up: its notices are never due.
         """
         await self.bot.wait_until_ready()
         while True:
@@ -399,14 +401,18 @@ class WatchPartyCog(
                 self._rerun = False
                 continue
             self._sleeping = True
+            self._wakes_at = discord.utils.utcnow() + timedelta(seconds=delay)
             try:
                 await asyncio.sleep(delay)
             finally:
                 self._sleeping = False
 
-    def _wake_notices(self) -> None:
-        """A plan changed: look again for the next notice now."""
+    def _wake_notices(self, first_notice: datetime) -> None:
+        """A new plan's first notice is due at ``first_notice``: look again now, unless the
+        sleeping loop will look before then anyway (the usual case, a plan days ahead)."""
         if self._notices is not None and self._sleeping:
+            if self._wakes_at is not None and first_notice >= self._wakes_at:
+                return
             self._notices.cancel()
             self._sleeping = False
             self._notices = self.bot.spawn(self._notice_loop(), name="watchparty-notices")

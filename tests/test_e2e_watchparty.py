@@ -213,6 +213,31 @@ async def test_join_button_and_event_interest_both_count_and_reminders_fire_once
     assert "left this series" in left.response.content
 
 
+async def test_a_plan_after_the_reminder_loops_next_look_leaves_it_asleep_and_both_are_reminded(club: Club) -> None:
+    cog = club.bot.get_cog("WatchParty")
+    assert cog is not None
+    await schedule(club)  # the loop slept a month with nothing planned: this wakes it
+    loop = cog._notices  # type: ignore[attr-defined]
+    later = datetime(2026, 1, 10, 13, tzinfo=UTC)
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-10 22:00")
+    assert cog._notices is loop, "a plan days ahead does not restart the loop"  # type: ignore[attr-defined]
+
+    await advance_to(club, later - timedelta(minutes=15))
+    reminders = [m.content for m in bot_messages(club) if m.content.startswith("⏰")]
+    assert len(reminders) == 2
+    assert f"<t:{ts(FIRST)}:F>" in reminders[0] and f"<t:{ts(later)}:F>" in reminders[1]
+
+
+async def test_a_plan_before_the_reminder_loops_next_look_wakes_it(club: Club) -> None:
+    await schedule(club)  # the loop now looks again in six hours at most
+    soon = datetime(2026, 1, 1, 2, tzinfo=UTC)  # 11:00 in Seoul, two hours from simcord's start
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-01 11:00")
+
+    await advance_to(club, soon - timedelta(minutes=15))
+    reminders = [m.content for m in bot_messages(club) if m.content.startswith("⏰")]
+    assert len(reminders) == 1 and f"<t:{ts(soon)}:F>" in reminders[0]
+
+
 async def test_a_restart_between_planning_and_reminding_still_reminds_exactly_once(club: Club) -> None:
     announcement = await schedule(club)
     await club.alice.click(announcement, label="Join")
