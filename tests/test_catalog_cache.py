@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ import pytest_asyncio
 from bot import catalog_cache
 from bot.catalog import CatalogError, drama_from_record, drama_record, load_catalog_dir
 from bot.catalog_cache import load_catalog, load_indexes
+from bot.club_catalog import ClubCatalog
 from bot.search import Indexes
 from bot.settings import DEFAULT_CATALOG_DIR
 from bot.storage import Storage
@@ -67,6 +69,22 @@ async def test_the_first_start_reads_every_file_and_a_restart_none(storage: Stor
     assert (again.read, again.cached) == (0, 3)
     assert again.dramas == first.dramas == load_catalog_dir(folder)  # same dramas, same order
     assert [d.origin for d in again.dramas] == ["moon.toml", "soundtrack-1.toml", "star.toml"]
+
+
+async def test_loading_the_catalog_makes_no_reference_cycles(storage: Storage, folder: Path) -> None:
+    """The bot exempts what start-up built from the cycle collector (``gc.freeze``), so a cycle
+    made while loading, first from the files and then from the cache, would be kept for good."""
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(2):
+            loaded = await load_catalog(storage, folder)
+            catalog = await ClubCatalog.load(storage, await load_indexes(storage, loaded))
+            assert catalog.get("soundtrack-1", None) is not None
+            del loaded, catalog
+            assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 async def test_an_edited_file_is_read_again(storage: Storage, folder: Path) -> None:
