@@ -99,6 +99,11 @@ _PARTY_COLUMNS = """
     s.announcement_id
 """
 _FROM = "FROM watch_parties AS p JOIN watch_series AS s ON s.id = p.series_id"
+# A new party's own columns (RETURNING cannot join): the series' come from what was stored.
+_INSERTED_PARTY_COLUMNS = (
+    "id, series_id, guild_id, drama_slug, number, first_episode, last_episode, starts_at, ends_at, remind_at,"
+    " event_id, cancelled_at, reminder, start_notice, rating_prompt"
+)
 
 
 def _party(row: Any) -> Party:
@@ -132,10 +137,14 @@ class PartyStore:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
 
-    async def create_series(self, spec: SeriesSpec, planned: Sequence[PlannedParty], now: datetime) -> tuple[int, bool]:
-        """Store a series and its parties in one transaction: ``(series id, newly created)``.
+    async def create_series(
+        self, spec: SeriesSpec, planned: Sequence[PlannedParty], now: datetime
+    ) -> tuple[int, bool, list[Party]]:
+        """Store a series and its parties in one transaction: ``(series id, newly created, its
+        parties in order)``.
 
-        The same server, drama and first start is the same series: asking twice creates nothing.
+        The same server, drama and first start is the same series: asking twice creates nothing
+        and gives the stored series and parties.
         """
         remind = timedelta(minutes=spec.remind_minutes)
         async with self._storage.transaction() as tx:
@@ -159,18 +168,23 @@ class PartyStore:
                 ),
             )
             if row is None:
-                existing = await tx.fetchone(
-                    "SELECT id FROM watch_series WHERE guild_id = ? AND drama_slug = ? AND starts_at = ?",
+                rows = await tx.fetchall(
+                    f"SELECT {_PARTY_COLUMNS} {_FROM}"
+                    " WHERE s.guild_id = ? AND s.drama_slug = ? AND s.starts_at = ? ORDER BY p.number",
                     (spec.guild_id, spec.drama_slug, iso(planned[0].starts_at)),
                 )
-                assert existing is not None
-                return int(existing["id"]), False
+                parties = [_party(r) for r in rows]
+                return parties[0].series_id, False, parties
             series_id = int(row["id"])
-            await tx.executemany(
+            # One statement for every party, which gives them back: no second trip to read them.
+            rows = await tx.fetchall(
                 "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode, last_episode,"
-                " starts_at, ends_at, remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f" starts_at, ends_at, remind_at) VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(planned))}"
+                f" RETURNING {_INSERTED_PARTY_COLUMNS}",
                 [
-                    (
+                    value
+                    for p in planned
+                    for value in (
                         series_id,
                         spec.guild_id,
                         spec.drama_slug,
@@ -181,10 +195,19 @@ class PartyStore:
                         iso(p.ends_at),
                         iso(p.starts_at - remind),
                     )
-                    for p in planned
                 ],
             )
-            return series_id, True
+        series = {
+            "timezone": spec.timezone,
+            "host_id": spec.host_id,
+            "text_channel_id": spec.text_channel_id,
+            "voice_channel_id": spec.voice_channel_id,
+            "location": spec.location,
+            "remind_minutes": spec.remind_minutes,
+            "announcement_id": None,
+        }
+        parties = sorted((_party({**dict(r), **series}) for r in rows), key=lambda p: p.number)
+        return series_id, True, parties
 
     async def parties_of(self, series_id: int) -> list[Party]:
         rows = await self._storage.fetchall(

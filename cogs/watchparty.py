@@ -146,10 +146,8 @@ class WatchPartyCog(
         )
         await interaction.response.defer(thinking=True)
         async with self._scheduling:
-            series_id, created = await self.store.create_series(spec, planned, now)
-            parties, refused = await self._create_missing_events(
-                interaction.guild, drama.display_title, await self.store.parties_of(series_id)
-            )
+            series_id, created, stored = await self.store.create_series(spec, planned, now)
+            parties, refused = await self._create_missing_events(interaction.guild, drama.display_title, stored)
         if created:
             self._wake_notices(min(p.remind_at for p in parties))
         going = 0 if created else await self.store.series_member_count(series_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.parties import PartyStore, SeriesSpec
+from bot.schedule import PlannedParty
 from bot.storage import Migration, Storage, StorageError, bundled_migrations
 
 TWO = [
@@ -126,3 +130,39 @@ def test_migration_files_are_numbered_without_gaps() -> None:
 def test_an_incomplete_statement_is_reported() -> None:
     with pytest.raises(StorageError, match="incomplete statement"):
         Migration(1, "0001_x.sql", "CREATE TABLE x (a").statements()
+
+
+async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tmp_path: Path) -> None:
+    """``create_series`` builds the new parties from what it inserted, without reading them
+    back; they must equal what :meth:`PartyStore.parties_of` reads, for either kind of place."""
+    storage = await Storage.open(tmp_path / "club.sqlite3")
+    try:
+        store = PartyStore(storage)
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        planned = [
+            PlannedParty(n, 2 * n - 1, 2 * n, now + timedelta(days=7 * n), now + timedelta(days=7 * n, hours=2))
+            for n in (1, 2, 3)
+        ]
+        for voice_channel_id, location in ((None, "Online"), (555, None)):
+            spec = SeriesSpec(
+                guild_id=1,
+                drama_slug="soundtrack-1",
+                timezone="Asia/Seoul",
+                host_id=7,
+                text_channel_id=9,
+                voice_channel_id=voice_channel_id,
+                location=location,
+                episodes_per_party=2,
+                remind_minutes=30,
+            )
+            series_id, created, parties = await store.create_series(spec, planned, now)
+            assert created
+            assert parties == await store.parties_of(series_id)
+            assert [p.number for p in parties] == [1, 2, 3]
+            assert parties[0].remind_at == planned[0].starts_at - timedelta(minutes=30)
+            assert parties[0].location == location and parties[0].voice_channel_id == voice_channel_id
+
+            assert await store.create_series(spec, planned, now) == (series_id, False, parties)
+            planned = [replace(p, starts_at=p.starts_at + timedelta(hours=1)) for p in planned]
+    finally:
+        await storage.close()
