@@ -54,8 +54,8 @@ INDEX_PIECE_BYTES = 64 * 1024
 @functools.cache
 def code_fingerprint() -> str:
     """Changes whenever the catalog's validation code (with the folding it checks names by) or
-    record format changes."""
-    digest = hashlib.blake2b(digest_size=12)
+    record format (with ``marshal``'s, which writes the records) changes."""
+    digest = hashlib.blake2b(str(marshal.version).encode(), digest_size=12)
     for module in (catalog_module, folding_module):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
@@ -107,7 +107,7 @@ def _unreadable(path: str, error: OSError) -> CatalogError:
     return CatalogError(Path(path).name, "", f"cannot be read ({error.strerror})")
 
 
-def _decode(rows: list[tuple[str, str]]) -> dict[str, Drama]:
+def _decode(rows: list[tuple[str, bytes]]) -> dict[str, Drama]:
     return {path: drama_from_record(record, Path(path).name) for path, record in rows}
 
 
@@ -262,5 +262,5 @@ async def _store(
 
 def _rows(
     paths: list[str], read: dict[str, Drama], stamps: dict[str, FileStamp], code: str
-) -> list[tuple[str, int, int, str, str]]:
+) -> list[tuple[str, int, int, str, bytes]]:
     return [(path, stamps[path].size, stamps[path].mtime_ns, code, drama_record(read[path])) for path in paths]
