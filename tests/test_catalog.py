@@ -24,6 +24,7 @@ episode_count = 2
 episode_minutes = 60
 sources = ["Made up for a test"]
 """
+REVIEW = MINIMAL + "[review]\nsource = 'X'\nheadline = 'H'\nsummary = 'S'\nverdict = 'V'\n"
 
 
 def test_soundtrack_1_has_every_fact_of_the_seed() -> None:
@@ -113,6 +114,7 @@ def test_a_minimal_file_gets_defaults() -> None:
         (MINIMAL + "[[cast]]\nactor = 'A'\n", "cast[0].character", "is required"),
         (MINIMAL + "[[cast]]\nactor = '???'\ncharacter = 'B'\n", "cast[0].actor", "must contain a letter or a digit"),
         (MINIMAL + "[[cast]]\nactor = ' -- '\ncharacter = 'B'\n", "cast[0].actor", "not '--' (leave out"),
+        (MINIMAL + "[[cast]]\nactor = '？？'\ncharacter = 'B'\n", "cast[0].actor", "must contain a letter"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nrole = 'star'\n", "cast[0].role", "one of lead"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nrole = ['lead']\n", "cast[0].role", "must be text"),
         (MINIMAL + "[[cast]]\nactor = 'A'\ncharacter = 'B'\nnick = 'C'\n", "cast[0].nick", "not a known field"),
@@ -125,6 +127,15 @@ def test_a_minimal_file_gets_defaults() -> None:
         (MINIMAL + "[[episodes]]\nnumber = 1\ntitel = 'Typo'\n", "episodes[0].titel", "not a known field"),
         (MINIMAL + "[[episodes]]\nnumber = 1\nminutes = 0\n", "episodes[0].minutes", "between 1 and 600"),
         (MINIMAL + "[review]\nsource = 'X'\n", "review.headline", "is required"),
+        (REVIEW + "rating = 9\n", "review.rating", "not a known field"),
+        (REVIEW + "url = 5\n", "review.url", "must be text"),
+        (REVIEW + "[[review.points]]\ntopic = 'T'\n", "review.points[0].text", "is required"),
+        (
+            REVIEW + "[[review.points]]\ntopic = 'T'\ntext = 'x'\nspoiler_from_episode = 3\n",
+            "review.points[0].spoiler_from_episode",
+            "between 1 and 2",
+        ),
+        (REVIEW + "points = 'all good'\n", "review.points", "list of tables"),
         (MINIMAL + "cast = 'everyone'\n", "drama.cast", "not a known field"),
         ("cast = 'everyone'\n" + MINIMAL, "cast", "list of tables"),
         ("title = 'Loose'\n", "drama", "is required"),
@@ -175,22 +186,28 @@ def test_episodes_are_kept_compactly_and_read_as_episodes() -> None:
 
 
 def test_text_to_trim_and_dates_as_text_are_read_as_the_field_checks_read_them() -> None:
-    """Plain episodes and cast members are read directly, anything else field by field: both
-    ways must give the same drama."""
+    """Plain episodes, cast members and reviews are read directly, anything else field by field:
+    both ways must give the same drama."""
     loose = MINIMAL + (
         '[[episodes]]\nnumber = 2\ntitle = "  The Letter "\nair_date = "2020-05-06"\n'
         '[[episodes]]\nnumber = 1\ntitle = "   "\n'
         '[[cast]]\nactor = " Han So-Hee "\ncharacter = "Eun-Soo"\nrole = " lead "\nactor_aliases = [" Hanna "]\n'
         '[[cast]]\nactor = "Park Hyung-Sik"\ncharacter = "Seon-Woo"\nrole = ""\nnote = " a cameo, really "\n'
+        '[review]\nsource = " A Magazine "\nheadline = "Sweet"\nsummary = "Short."\nverdict = "Yes "\nurl = "  "\n'
+        '[[review.points]]\ntopic = "Ending"\ntext = " It ends. "\nspoiler_from_episode = 2\n'
     )
     plain = MINIMAL + (
         '[[episodes]]\nnumber = 2\ntitle = "The Letter"\nair_date = 2020-05-06\n'
         "[[episodes]]\nnumber = 1\n"
         '[[cast]]\nactor = "Han So-Hee"\ncharacter = "Eun-Soo"\nrole = "lead"\nactor_aliases = ["Hanna"]\n'
         '[[cast]]\nactor = "Park Hyung-Sik"\ncharacter = "Seon-Woo"\nnote = "a cameo, really"\n'
+        '[review]\nsource = "A Magazine"\nheadline = "Sweet"\nsummary = "Short."\nverdict = "Yes"\n'
+        '[[review.points]]\ntopic = "Ending"\ntext = "It ends."\nspoiler_from_episode = 2\n'
     )
     read = parse_drama_text(loose, "loose.toml")
     assert read == parse_drama_text(plain, "plain.toml")
+    assert read.review is not None and read.review.url is None
+    assert [(p.topic, p.text, p.spoiler_from_episode) for p in read.review.points] == [("Ending", "It ends.", 2)]
     assert [(e.number, e.title, e.air_date) for e in read.episodes] == [
         (1, None, None),
         (2, "The Letter", date(2020, 5, 6)),
