@@ -669,7 +669,7 @@ def check_unique(dramas: Iterable[Drama]) -> None:
         seen_titles[key] = drama
 
 
-# -- records: validated dramas as compact JSON, for the start-up cache ----------------------
+# -- records: validated dramas in compact form, for the start-up cache ----------------------
 
 
 def drama_record(drama: Drama) -> bytes:
