@@ -24,7 +24,7 @@ from typing import Any, TypeGuard, overload
 
 import rtoml
 
-from bot.folding import fold_name
+from bot.folding import has_key
 
 ROLES = ("lead", "supporting", "cameo")
 _ROLE = {role: role for role in ROLES}  # one string object per role, however many cast members
@@ -37,6 +37,10 @@ MAX_EPISODES = 500
 MAX_MINUTES = 600  # an episode's runtime
 MAX_LIST = 50  # entries of a list of names (aliases, genres, tropes)
 MAX_POINTS = 50  # a review's points
+MAX_NOTE = 300  # a cast member's note, a review's verdict
+MAX_HEADLINE = 200  # a review's headline and the name of its source
+MAX_URL = 500
+MAX_POINT = 1000  # a review point's text
 
 
 class CatalogError(Exception):
@@ -415,7 +419,6 @@ _EPISODE_FIELDS = frozenset(("number", "minutes", "air_date", "title"))
 _CAST_FIELDS = frozenset(("actor", "character", "role", "character_aliases", "actor_aliases", "note"))
 _REVIEW_FIELDS = frozenset(("source", "headline", "summary", "verdict", "url", "points"))
 _POINT_FIELDS = frozenset(("topic", "text", "spoiler_from_episode"))
-_ASCII_LETTER_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
 
 
 def _parse_episodes(root: _Table, count: int, default_minutes: int) -> Episodes:
@@ -501,22 +504,15 @@ def _plain_cast_member(data: object) -> CastMember | None:
     character = data.get("character")
     role = data.get("role", "supporting")
     note = data.get("note")
-    if not _plain_text(actor, MAX_NAME) or not _plain_text(character, MAX_NAME) or not _has_key(actor):
+    if not _plain_text(actor, MAX_NAME) or not _plain_text(character, MAX_NAME) or not has_key(actor):
         return None
-    if type(role) is not str or role not in _ROLE or (note is not None and not _plain_text(note, 300)):
+    if type(role) is not str or role not in _ROLE or (note is not None and not _plain_text(note, MAX_NOTE)):
         return None
     character_aliases = _plain_texts(data.get("character_aliases", ()))
     actor_aliases = _plain_texts(data.get("actor_aliases", ()))
     if character_aliases is None or actor_aliases is None:
         return None
     return CastMember(actor, character, _ROLE[role], character_aliases, actor_aliases, note)
-
-
-def _has_key(name: str) -> bool:
-    """Whether the name folds to a key (``fold_name(name) != ""``), 4x quicker for ASCII names."""
-    if name.isascii():
-        return _ASCII_LETTER_OR_DIGIT.search(name) is not None
-    return bool(fold_name(name))
 
 
 def _plain_texts(value: object) -> tuple[str, ...] | None:
@@ -533,7 +529,7 @@ def _parse_cast_member(table: _Table) -> CastMember:
     if role not in ROLES:
         raise table.error("role", f"must be one of {', '.join(ROLES)}, not {role!r}")
     actor = table.required_text("actor")
-    if not fold_name(actor):  # the actor's key, by which members find them: it needs something to hold
+    if not has_key(actor):  # the actor's key, by which members find them: it needs something to hold
         raise table.error("actor", f"must contain a letter or a digit, not {actor!r} (leave out an unknown actor)")
     member = CastMember(
         actor=actor,
@@ -541,7 +537,7 @@ def _parse_cast_member(table: _Table) -> CastMember:
         role=_ROLE[role],
         character_aliases=table.texts("character_aliases"),
         actor_aliases=table.texts("actor_aliases"),
-        note=table.text("note", max_len=300),
+        note=table.text("note", max_len=MAX_NOTE),
     )
     table.finish()
     return member
@@ -554,9 +550,11 @@ def _plain_review(data: object, episode_count: int) -> Review | None:
         return None
     source, headline, summary = data.get("source"), data.get("headline"), data.get("summary")
     verdict, url, listed = data.get("verdict"), data.get("url"), data.get("points", [])
-    if not _plain_text(source, 200) or not _plain_text(headline, 200) or not _plain_text(summary, MAX_TEXT):
+    if not _plain_text(source, MAX_HEADLINE) or not _plain_text(headline, MAX_HEADLINE):
         return None
-    if not _plain_text(verdict, 300) or (url is not None and not _plain_text(url, 500)):
+    if not _plain_text(summary, MAX_TEXT) or not _plain_text(verdict, MAX_NOTE):
+        return None
+    if url is not None and not _plain_text(url, MAX_URL):
         return None
     if type(listed) is not list or len(listed) > MAX_POINTS:
         return None
@@ -565,7 +563,7 @@ def _plain_review(data: object, episode_count: int) -> Review | None:
         if type(point) is not dict or not point.keys() <= _POINT_FIELDS:
             return None
         topic, text, spoils = point.get("topic"), point.get("text"), point.get("spoiler_from_episode")
-        if not _plain_text(topic, MAX_NAME) or not _plain_text(text, 1000):
+        if not _plain_text(topic, MAX_NAME) or not _plain_text(text, MAX_POINT):
             return None
         if spoils is not None and (type(spoils) is not int or not 1 <= spoils <= episode_count):
             return None
@@ -579,17 +577,17 @@ def _parse_review(table: _Table, episode_count: int) -> Review:
         points.append(
             ReviewPoint(
                 topic=point.required_text("topic"),
-                text=point.required_text("text", max_len=1000),
+                text=point.required_text("text", max_len=MAX_POINT),
                 spoiler_from_episode=point.integer("spoiler_from_episode", low=1, high=episode_count),
             )
         )
         point.finish()
     review = Review(
-        source=sys.intern(table.required_text("source", max_len=200)),
-        headline=table.required_text("headline", max_len=200),
+        source=sys.intern(table.required_text("source", max_len=MAX_HEADLINE)),
+        headline=table.required_text("headline", max_len=MAX_HEADLINE),
         summary=table.required_text("summary", max_len=MAX_TEXT),
-        verdict=table.required_text("verdict", max_len=300),
-        url=table.text("url", max_len=500),
+        verdict=table.required_text("verdict", max_len=MAX_NOTE),
+        url=table.text("url", max_len=MAX_URL),
         points=tuple(points),
     )
     table.finish()

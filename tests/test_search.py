@@ -8,7 +8,7 @@ import string
 import pytest
 
 from bot.catalog import parse_drama_text
-from bot.folding import fold, fold_name
+from bot.folding import fold, fold_name, has_key
 from bot.search import EXACT, Indexes, PeopleIndex, TitleIndex, pick
 from bot.settings import DEFAULT_CATALOG_DIR
 from tests.factories import drama_toml
@@ -31,6 +31,13 @@ def test_folding_keeps_exactly_letters_and_digits_of_every_script() -> None:
     assert fold(every_ascii) == "0123456789" + string.ascii_lowercase * 2  # capitals, then small letters
     assert fold("Ünïcode_ß—ﬁ Straße ½") == "ünïcodessfistrasse12"
     assert fold("Crème brûlée") == fold("Cre\u0300me bru\u0302le\u0301e") == "crèmebrûlée"
+
+
+def test_has_key_says_whether_a_name_folds_to_anything_without_folding_ascii() -> None:
+    """Validation checks actors' names with it: it must agree with folding on every character."""
+    samples = [*map(chr, range(128)), "???", " -- ", "Han So-Hee", "？？", "한소희", "½", "—", "_"]
+    for text in samples:
+        assert has_key(text) == bool(fold_name(text)), repr(text)
 
 
 @pytest.mark.parametrize(
