@@ -106,6 +106,12 @@ _INSERTED_PARTY_COLUMNS = (
 )
 
 
+def _values(rows: int, width: int) -> str:
+    """Placeholders for ``rows`` rows of ``width`` values each, for one multi-row statement."""
+    row = "(" + ", ".join(["?"] * width) + ")"
+    return ", ".join([row] * rows)
+
+
 def _party(row: Any) -> Party:
     return Party(
         id=row["id"],
@@ -179,7 +185,7 @@ class PartyStore:
             # One statement for every party, which gives them back: no second trip to read them.
             rows = await tx.fetchall(
                 "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode, last_episode,"
-                f" starts_at, ends_at, remind_at) VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(planned))}"
+                f" starts_at, ends_at, remind_at) VALUES {_values(len(planned), 9)}"
                 f" RETURNING {_INSERTED_PARTY_COLUMNS}",
                 [
                     value
@@ -223,9 +229,8 @@ class PartyStore:
         """Store parties' Discord event ids (``{party id: event id}``) in one statement."""
         if not event_ids:
             return
-        pairs = ", ".join(["(?, ?)"] * len(event_ids))
         await self._storage.execute(
-            f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {pairs}) AS v"
+            f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
             " WHERE watch_parties.id = v.column1",
             [value for pair in event_ids.items() for value in pair],
         )

@@ -83,8 +83,7 @@ class WatchPartyCog(
     def __init__(self, bot: DramaClub) -> None:
         self.bot = bot
         self.store = PartyStore(bot.storage)
-        self._sleeping = False
-        self._wakes_at: datetime | None = None  # when the sleeping reminder loop looks again
+        self._wakes_at: datetime | None = None  # while the reminder loop sleeps: when it looks again
         self._rerun = False
         self._scheduling = asyncio.Lock()
         self._notices: asyncio.Task[None] | None = None
@@ -398,21 +397,20 @@ class WatchPartyCog(
             if self._rerun:
                 self._rerun = False
                 continue
-            self._sleeping = True
             self._wakes_at = discord.utils.utcnow() + timedelta(seconds=delay)
             try:
                 await asyncio.sleep(delay)
             finally:
-                self._sleeping = False
+                self._wakes_at = None
 
     def _wake_notices(self, first_notice: datetime) -> None:
         """A new plan's first notice is due at ``first_notice``: look again now, unless the
         sleeping loop will look before then anyway (the usual case, a plan days ahead)."""
-        if self._notices is not None and self._sleeping:
-            if self._wakes_at is not None and first_notice >= self._wakes_at:
+        if self._notices is not None and self._wakes_at is not None:
+            if first_notice >= self._wakes_at:
                 return
             self._notices.cancel()
-            self._sleeping = False
+            self._wakes_at = None
             self._notices = self.bot.spawn(self._notice_loop(), name="watchparty-notices")
         else:
             self._rerun = True
