@@ -314,13 +314,12 @@ async def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     fine_grained_settling()
     logging.getLogger("discord").setLevel(logging.ERROR)
-    if not args.one:
-        compile_bytecode()
     if args.one:  # one configuration, in this process: run by command_timings_alone
         dramas, votes, runs, workdir = args.one
         results = await command_timings(int(dramas), int(votes), int(runs), Path(workdir))
         print(json.dumps({name: [t.median_ms, t.p99_ms] for name, t in results.items()}))
         return 0
+    compile_bytecode()
     plan = QUICK if args.quick else FULL
     print(f"# Drama Club benchmarks{' (quick)' if args.quick else ''}\n")
     print(
