@@ -157,6 +157,20 @@ def test_files_that_are_too_big_or_not_text_are_refused() -> None:
         parse_drama_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe", "picture.toml")
 
 
+def test_a_toml_error_is_one_line_that_says_what_and_where() -> None:
+    """The parser's own message quotes the broken line, which can be thousands of characters
+    long; the member sees the problem and its place instead."""
+    long_line = 'plot = "' + "x" * 3000 + "\n"
+    with pytest.raises(CatalogError) as caught:
+        parse_drama_text(MINIMAL + long_line, "bad.toml")
+    line = MINIMAL.count("\n") + 1
+    expected = f'invalid basic string, expected `"` at line {line}, column 3009'
+    assert caught.value.problem == f"is not valid TOML ({expected})"
+    with pytest.raises(CatalogError) as caught:
+        parse_drama_text(MINIMAL + "year = 2021\n", "twice.toml")
+    assert "duplicate key at line" in caught.value.problem and "\n" not in caught.value.problem
+
+
 def test_two_dramas_with_one_title_need_different_years() -> None:
     first = parse_drama_text(MINIMAL, "a.toml")
     remake = parse_drama_text(MINIMAL.replace("2020", "2024"), "b.toml")
