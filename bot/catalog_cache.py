@@ -47,7 +47,6 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 LARGE_WRITE_BYTES = 1_000_000
-RECORDS_PER_WRITE = 500
 INDEX_PIECE_BYTES = 64 * 1024
 
 
@@ -179,38 +178,32 @@ async def load_indexes(storage: Storage, loaded: LoadReport) -> Indexes:
 async def _store_indexes(storage: Storage, indexes: Indexes, fingerprint: str) -> None:
     """Replace the stored state with these indexes', a part at a time.
 
-    Each part is made, written by ``marshal`` and stored before the next is made, in rows of
-    :data:`INDEX_PIECE_BYTES`: SQLite copies every value it is given, and copies of that size
-    reuse the memory the previous ones freed, where megabyte-long ones would each stay in the
-    process (the C allocator keeps large freed blocks). So a first start holds little more than
-    the indexes themselves.
+    Each part is made, written by ``marshal`` and stored before the next is made (in the
+    database's thread, as SQLite takes the rows), in rows of :data:`INDEX_PIECE_BYTES`: SQLite
+    copies every value it is given, and copies of that size reuse the memory the previous ones
+    freed, where megabyte-long ones would each stay in the process (the C allocator keeps large
+    freed blocks). So a first start holds little more than the indexes themselves.
     """
-    parts = indexes.state()
-    written = 0
+    written: list[int] = []
     async with storage.transaction() as db:
         await db.execute("DELETE FROM catalog_index")
-        for number in itertools.count():
-            data = await asyncio.to_thread(_dump_next, parts)
-            if data is None:
-                break
-            view = memoryview(data)
-            await db.executemany(
-                "INSERT INTO catalog_index (part, piece, catalog, state) VALUES (?, ?, ?, ?)",
-                [
-                    (number, piece, fingerprint, view[start : start + INDEX_PIECE_BYTES])
-                    for piece, start in enumerate(range(0, len(data), INDEX_PIECE_BYTES))
-                ],
-            )
-            written += len(data)
-            del view, data
-    await _shrink_log_after(storage, written)
+        await db.write_made_rows(
+            "INSERT INTO catalog_index (part, piece, catalog, state) VALUES (?, ?, ?, ?)",
+            _index_rows(indexes.state(), fingerprint, written),
+        )
+    await _shrink_log_after(storage, sum(written))
 
 
-def _dump_next(parts: Iterator[object]) -> bytes | None:
-    """The next part of an index state as ``marshal`` writes it; ``None`` after the last."""
-    for part in parts:
-        return marshal.dumps(part)
-    return None
+def _index_rows(parts: Iterator[object], fingerprint: str, written: list[int]) -> Iterator[tuple[object, ...]]:
+    """The rows of an index state: each part as ``marshal`` writes it, in pieces; the length of
+    each part is added to ``written``."""
+    for number, part in enumerate(parts):
+        data = marshal.dumps(part)
+        view = memoryview(data)
+        for piece, start in enumerate(range(0, len(data), INDEX_PIECE_BYTES)):
+            yield (number, piece, fingerprint, view[start : start + INDEX_PIECE_BYTES])
+        written.append(len(data))
+        del view, data
 
 
 def _stored_parts(rows: list[tuple[int, int, bytes]]) -> Iterator[object]:
@@ -242,25 +235,25 @@ async def _store(
 ) -> None:
     """Record the newly validated files and forget the rows that can no longer be used.
 
-    Records are made and written a chunk at a time, so a first start's 10,000 of them never
-    sit in memory together."""
-    paths = list(read)
-    written = 0
+    Each record is made as SQLite writes it (in the database's thread), so a first start's
+    10,000 of them never sit in memory together."""
+    written: list[int] = []
     async with storage.transaction() as db:
         await db.executemany("DELETE FROM catalog_cache WHERE path = ?", [(path,) for path in gone])
-        for start in range(0, len(paths), RECORDS_PER_WRITE):
-            rows = await asyncio.to_thread(_rows, paths[start : start + RECORDS_PER_WRITE], read, stamps, code)
-            written += sum(len(row[-1]) for row in rows)
-            await db.executemany(
-                "INSERT INTO catalog_cache (path, size, mtime_ns, code, record) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
-                " code = excluded.code, record = excluded.record",
-                rows,
-            )
-    await _shrink_log_after(storage, written)
+        await db.write_made_rows(
+            "INSERT INTO catalog_cache (path, size, mtime_ns, code, record) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
+            " code = excluded.code, record = excluded.record",
+            _rows(read, stamps, code, written),
+        )
+    await _shrink_log_after(storage, sum(written))
 
 
 def _rows(
-    paths: list[str], read: dict[str, Drama], stamps: dict[str, FileStamp], code: str
-) -> list[tuple[str, int, int, str, bytes]]:
-    return [(path, stamps[path].size, stamps[path].mtime_ns, code, drama_record(read[path])) for path in paths]
+    read: dict[str, Drama], stamps: dict[str, FileStamp], code: str, written: list[int]
+) -> Iterator[tuple[str, int, int, str, bytes]]:
+    """The cache rows of newly validated files; the length of each record is added to ``written``."""
+    for path, drama in read.items():
+        record = drama_record(drama)
+        written.append(len(record))
+        yield (path, stamps[path].size, stamps[path].mtime_ns, code, record)

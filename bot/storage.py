@@ -13,7 +13,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -101,6 +101,14 @@ class Transaction:
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         async with self._db.executemany(sql, [tuple(r) for r in rows]):
+            pass
+
+    async def write_made_rows(self, sql: str, rows: Iterator[Sequence[Any]]) -> None:
+        """Run ``sql`` for each row of ``rows``, which is consumed in the database's thread, a row
+        at a time as SQLite writes them: a large write (a first start's catalog cache) is never
+        in memory whole, and making its rows costs the event loop nothing. ``rows`` must read
+        only what nothing else changes meanwhile."""
+        async with self._db.executemany(sql, rows):
             pass
 
     async def fetchone(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:

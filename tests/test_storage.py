@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -102,6 +104,33 @@ async def test_a_transaction_rolls_back_when_its_block_fails(tmp_path: Path) -> 
                 await tx.execute("INSERT INTO parent (id) VALUES (?)", (5,))
                 raise RuntimeError("half-way")
         assert await storage.fetchall("SELECT id FROM parent") == []
+    finally:
+        await storage.close()
+
+
+async def test_made_rows_are_made_in_the_database_thread_and_a_failure_writes_none(tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "db.sqlite3", migrations=TWO)
+    loop_thread = threading.get_ident()
+    makers: set[int] = set()
+
+    def parents(count: int, fail_at: int | None = None) -> Iterator[tuple[int]]:
+        for number in range(1, count + 1):
+            makers.add(threading.get_ident())
+            if number == fail_at:
+                raise ValueError("a row cannot be made")
+            yield (number,)
+
+    try:
+        async with storage.transaction() as tx:
+            await tx.write_made_rows("INSERT INTO parent (id) VALUES (?)", parents(300))
+        assert [row["id"] for row in await storage.fetchall("SELECT id FROM parent")] == list(range(1, 301))
+        assert makers and loop_thread not in makers  # the event loop made none of them
+
+        with pytest.raises(ValueError, match="cannot be made"):
+            async with storage.transaction() as tx:
+                await tx.execute("DELETE FROM parent")
+                await tx.write_made_rows("INSERT INTO parent (id) VALUES (?)", parents(10, fail_at=7))
+        assert len(await storage.fetchall("SELECT id FROM parent")) == 300  # nothing half-written
     finally:
         await storage.close()
 
