@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from bot.catalog import MAX_CAST, CastMember, Drama
-from bot.folding import fold, fold_name, words
+from bot.folding import fold, fold_name, fold_names, words
 
 EXACT = 200.0  # the score of a key that matches exactly; fuzzy scores are 0..100
 PREFIX = 150.0  # the score of a key the query is the start of (autocomplete only)
@@ -39,15 +39,27 @@ def title_entry(owner: str, name: str) -> Entry:
     return owner, fold(name), tuple(fold("".join(parts[i:])) for i in range(len(parts)))
 
 
-def person_keys(name: str, fold_once: Callable[[str], str]) -> tuple[str, ...]:
-    """A person's keys: the whole name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``).
+def _person_keys(dramas: Sequence[Drama]) -> dict[str, tuple[str, ...]]:
+    """The keys of every actor's and character's name in the cast of these dramas: the whole
+    name, and the given name alone (``Han Seon-Woo`` -> ``Seon-Woo``); the whole name's first.
 
-    Only these two: syllables such as ``woo`` are shared by thousands of names. ``fold_once`` is
-    :func:`fold_name` with a memo, since names recur across dramas.
+    Only these two: syllables such as ``woo`` are shared by thousands of names. Each name is
+    folded once (names recur across dramas), and all of them together (:func:`fold_names`).
     """
-    whole = fold_once(name)
-    given = fold_once(" ".join(name.split()[1:]))
-    return (whole, given) if given and given != whole else (whole,)
+    names = list(
+        dict.fromkeys(
+            name
+            for drama in dramas
+            for member in drama.cast
+            for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases)
+        )
+    )
+    wholes = fold_names(names)
+    givens = fold_names([" ".join(name.split()[1:]) for name in names])
+    return {
+        name: (whole, given) if given and given != whole else (whole,)
+        for name, whole, given in zip(names, wholes, givens, strict=True)
+    }
 
 
 def _own(table: dict[str, int | list[int]], key: str, owner: int) -> None:
@@ -395,27 +407,20 @@ class PeopleIndex:
     @classmethod
     def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
         dramas = tuple(dramas)
+        keys = _person_keys(dramas)
         roles: dict[str, int | list[int]] = {}  # actor key -> packed roles, actors numbered in order
         numbers: dict[str, int] = {}
         exact: dict[str, int | list[int]] = {}  # every name's keys -> the numbers of the actors
-        folded: dict[str, str] = {}  # an actor or a character name recurs across dramas: fold it once
-
-        def fold_once(name: str) -> str:
-            key = folded.get(name)
-            if key is None:
-                key = folded[name] = fold_name(name)
-            return key
-
         for number, drama in enumerate(dramas):
             for position, member in enumerate(drama.cast):
-                actor = fold_once(member.actor)
+                actor = keys[member.actor][0]
                 owner = numbers.setdefault(actor, len(numbers))
                 _own(roles, actor, number * MAX_CAST + position)
                 for name in (member.actor, *member.actor_aliases, member.character, *member.character_aliases):
-                    for key in person_keys(name, fold_once):
+                    for key in keys[name]:
                         if key:
                             _own(exact, key, owner)
-        folded.clear()  # before the index sorts its keys: the peak of building it
+        del keys  # before the index sorts its keys: the peak of building it
         index = _KeyIndex.of_names(list(numbers), exact)
         return cls(dramas, tuple(sorted(roles)), _freeze(roles), index)
 

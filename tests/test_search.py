@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import marshal
 import string
+import sys
+import unicodedata
 
 import pytest
 
 from bot.catalog import parse_drama_text
-from bot.folding import fold, fold_name, has_key
+from bot.folding import fold, fold_name, fold_names, has_key
 from bot.search import EXACT, Indexes, PeopleIndex, TitleIndex, pick
 from bot.settings import DEFAULT_CATALOG_DIR
 from tests.factories import drama_toml
@@ -38,6 +40,37 @@ def test_has_key_says_whether_a_name_folds_to_anything_without_folding_ascii() -
     samples = [*map(chr, range(128)), "???", " -- ", "Han So-Hee", "？？", "한소희", "½", "—", "_"]
     for text in samples:
         assert has_key(text) == bool(fold_name(text)), repr(text)
+
+
+def test_folding_many_names_together_folds_each_as_alone() -> None:
+    """The people index folds every name at once, joined by line breaks; no fold may cross one."""
+    names = [
+        "Han Seon-Woo",
+        "",
+        "\u0301Eun-Soo",  # a combining accent first: it must not join the name before it
+        "Lee Jun-Ho\u0300",
+        "한소희",
+        "\u1100",  # a leading Hangul consonant: composes with a following vowel, never across names
+        "\u1161ga",
+        "ＦＵＬＬ Ｗｉｄｔｈ",
+        "Straße",
+        "snake_case",
+        "???",
+        "Ahn Hyo-Seop",
+    ]
+    assert fold_names(names) == [fold_name(name) for name in names]
+    ascii_only = [name for name in names if name.isascii()]
+    assert fold_names(ascii_only) == [fold_name(name) for name in ascii_only]
+    with_a_break = [*names, "Kim\nSoo"]  # a name with a line break of its own
+    assert fold_names(with_a_break) == [fold_name(name) for name in with_a_break]
+    assert fold_names([]) == []
+
+
+def test_no_character_folds_to_a_line_break() -> None:
+    """What :func:`bot.folding.fold_names` relies on, checked for every character there is."""
+    folding = [chr(c) for c in range(sys.maxunicode + 1) if c != 10 and not 0xD800 <= c <= 0xDFFF]
+    changed = [text for text in folding if "\n" in unicodedata.normalize("NFKC", text).casefold()]
+    assert changed == []
 
 
 @pytest.mark.parametrize(
