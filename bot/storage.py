@@ -13,8 +13,9 @@ import asyncio
 import logging
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+CHECKPOINT_EVERY_S = 30.0
+LOG_BACKSTOP_PAGES = 10_000  # SQLite checkpoints inside a commit only if the log grows past this
 
 
 class StorageError(Exception):
@@ -118,6 +121,44 @@ class Transaction:
         return await _fetchall(self._db, sql, parameters)
 
 
+class Checkpointer:
+    """Copies the database's write-ahead log into the database every few seconds, from a thread
+    and a connection of its own, so that no command waits for it.
+
+    SQLite otherwise does it inside the commit of whichever write fills the log to 1,000 pages,
+    and that member's command waits for the copy and two flushes to disk (about 5 ms on the
+    project's machine, once in every 65 ``/watchparty schedule`` runs). A passive checkpoint
+    never blocks the bot's connection, nor waits for it. The bot's connection keeps SQLite's
+    own checkpoint for a log that grows past :data:`LOG_BACKSTOP_PAGES` between two of these.
+    """
+
+    def __init__(self, path: str, every: float) -> None:
+        self._path = path
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                self.checkpoint()
+            except sqlite3.Error:
+                log.warning("Could not copy the database's write-ahead log into it; trying again later", exc_info=True)
+
+    def checkpoint(self) -> None:
+        with closing(sqlite3.connect(self._path, isolation_level=None)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.to_thread(self._thread.join)  # at most the length of one checkpoint
+
+
 class Storage:
     """Owns the connection. Open with :meth:`open`, close with :meth:`close`."""
 
@@ -125,11 +166,22 @@ class Storage:
         self._db = connection
         self.path = path
         self._lock = asyncio.Lock()
+        self.checkpoints: Checkpointer | None = None  # a file database's (not ":memory:")
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrations: Sequence[Migration] | None = None) -> Storage:
-        """Open (creating its folder) and migrate the database at ``path``; ``":memory:"`` works too."""
-        if str(path) != ":memory:":
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        migrations: Sequence[Migration] | None = None,
+        checkpoint_every: float = CHECKPOINT_EVERY_S,
+    ) -> Storage:
+        """Open (creating its folder) and migrate the database at ``path``; ``":memory:"`` works too.
+
+        A file database's write-ahead log is copied into it every ``checkpoint_every`` seconds
+        (:class:`Checkpointer`)."""
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         storage = cls(connection, path)
@@ -137,16 +189,21 @@ class Storage:
             connection.row_factory = aiosqlite.Row
             await _run(connection, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await _run(connection, "PRAGMA foreign_keys = ON")
-            if str(path) != ":memory:":
+            if not in_memory:
                 await _run(connection, "PRAGMA journal_mode = WAL")
+                await _run(connection, f"PRAGMA wal_autocheckpoint = {LOG_BACKSTOP_PAGES}")
             await _run(connection, "PRAGMA synchronous = NORMAL")
             await storage.migrate(bundled_migrations() if migrations is None else migrations)
         except BaseException:
             await connection.close()
             raise
+        if not in_memory:
+            storage.checkpoints = Checkpointer(str(path), checkpoint_every)
         return storage
 
     async def close(self) -> None:
+        if self.checkpoints is not None:
+            await self.checkpoints.stop()
         async with self._lock:
             await self._db.close()
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 
 from bot.parties import PartyStore, SeriesSpec
 from bot.schedule import PlannedParty
-from bot.storage import Migration, Storage, StorageError, bundled_migrations
+from bot.storage import LOG_BACKSTOP_PAGES, Migration, Storage, StorageError, bundled_migrations
 
 TWO = [
     Migration(1, "0001_a.sql", "CREATE TABLE parent (id INTEGER PRIMARY KEY);"),
@@ -106,6 +109,52 @@ async def test_a_transaction_rolls_back_when_its_block_fails(tmp_path: Path) -> 
         assert await storage.fetchall("SELECT id FROM parent") == []
     finally:
         await storage.close()
+
+
+def _in_the_file_alone(path: Path) -> bool:
+    """Whether the database file itself, its write-ahead log ignored, holds parent 7."""
+    with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as connection:
+        try:
+            return connection.execute("SELECT 1 FROM parent WHERE id = 7").fetchone() is not None
+        except sqlite3.OperationalError:  # not even the table has been copied yet
+            return False
+
+
+async def test_the_log_is_copied_into_the_database_by_the_checkpointer_not_by_a_commit(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    storage = await Storage.open(path, migrations=TWO, checkpoint_every=3600)
+    try:
+        row = await storage.fetchone("PRAGMA wal_autocheckpoint")
+        assert row is not None and row[0] == LOG_BACKSTOP_PAGES
+        await storage.execute("INSERT INTO parent (id) VALUES (7)")
+        assert not _in_the_file_alone(path)  # the commit did not copy it
+        assert storage.checkpoints is not None
+        storage.checkpoints.checkpoint()
+        assert _in_the_file_alone(path)
+    finally:
+        await storage.close()
+    assert not storage.checkpoints.running
+
+
+async def test_the_checkpointer_runs_on_its_own_every_few_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    storage = await Storage.open(path, migrations=TWO, checkpoint_every=0.02)
+    try:
+        await storage.execute("INSERT INTO parent (id) VALUES (7)")
+        for _ in range(1000):  # ten seconds at most: a thread of its own, on the real clock
+            if _in_the_file_alone(path):
+                break
+            await asyncio.sleep(0.01)
+        assert _in_the_file_alone(path)
+    finally:
+        await storage.close()
+    assert storage.checkpoints is not None and not storage.checkpoints.running
+
+
+async def test_a_database_in_memory_has_no_checkpointer() -> None:
+    storage = await Storage.open(":memory:", migrations=TWO)
+    assert storage.checkpoints is None
+    await storage.close()
 
 
 async def test_made_rows_are_made_in_the_database_thread_and_a_failure_writes_none(tmp_path: Path) -> None:
