@@ -4,7 +4,9 @@ One aiosqlite connection in autocommit mode, WAL, foreign keys on and a busy tim
 statement runs under one asyncio lock, so a multi-statement :meth:`Storage.transaction` is never
 interleaved with another coroutine's statements on the shared connection. Schema migrations are
 the numbered files in :mod:`bot.migrations`, applied in order on open, each in its own
-transaction, with ``PRAGMA user_version`` recording the last one applied.
+transaction, with ``PRAGMA user_version`` recording the last one applied. The storage also
+owns a :class:`Checkpointer`, a thread that copies the write-ahead log into the database from a
+short-lived connection of its own and never writes a row.
 """
 
 from __future__ import annotations
@@ -122,8 +124,8 @@ class Transaction:
 
 
 class Checkpointer:
-    """Copies the database's write-ahead log into the database every few seconds, from a thread
-    and a connection of its own, so that no command waits for it.
+    """Copies the database's write-ahead log into the database every ``every`` seconds (half a
+    minute for the bot), from a thread and a connection of its own, so that no command waits for it.
 
     SQLite otherwise does it inside the commit of whichever write fills the log to 1,000 pages,
     and that member's command waits for the copy and two flushes to disk (about 5 ms on the
