@@ -20,12 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard, overload
+from typing import Any, TypeGuard, overload
+
+# Imported with this module, on the thread that imports the bot, never first inside a worker
+# thread: toml-rs 0.4.3 crashes the process (a segmentation fault in its allocator, mimalloc) if
+# the thread that first imported it has ended before another thread parses. It costs every
+# start 5 ms and about 5 MB, most of that the first arena of mimalloc.
+import toml_rs
 
 from bot.folding import has_key
-
-if TYPE_CHECKING:
-    import toml_rs
 
 ROLES = ("lead", "supporting", "cameo")
 _ROLE = {role: role for role in ROLES}  # one string object per role, however many cast members
@@ -598,10 +601,6 @@ def _parse_review(table: _Table, episode_count: int) -> Review:
 
 def parse_drama_text(text: str, source: str) -> Drama:
     """Parse TOML text (a file's or an upload's) into a validated :class:`Drama`."""
-    # Imported when a file is first read, so a restart that reads none never loads the parser:
-    # loading it takes about 5 MB, most of it the first arena of its allocator (mimalloc).
-    import toml_rs
-
     try:
         document = toml_rs.loads(text, toml_version=TOML_VERSION)
     except toml_rs.TOMLDecodeError as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -169,6 +171,28 @@ def test_a_toml_error_is_one_line_that_says_what_and_where() -> None:
     with pytest.raises(CatalogError) as caught:
         parse_drama_text(MINIMAL + "year = 2021\n", "twice.toml")
     assert "duplicate key at line" in caught.value.problem and "\n" not in caught.value.problem
+
+
+def test_files_are_read_in_worker_threads_that_come_and_go() -> None:
+    """toml-rs 0.4.3 crashes the process if the thread that first imported it has ended before
+    another parses (each test's event loop ends its worker threads).
+    In a process of its own, as a crash would take the test run with it."""
+    script = (
+        "import threading\n"
+        "from bot.catalog import catalog_files, load_drama_file\n"
+        f"paths = catalog_files(__import__('pathlib').Path({str(DEFAULT_CATALOG_DIR)!r}))\n"
+        "for _ in range(3):\n"
+        "    reader = threading.Thread(target=lambda: [load_drama_file(p) for p in paths])\n"
+        "    reader.start()\n"
+        "    reader.join()\n"
+        "print(len(paths))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout) >= 1
 
 
 def test_two_dramas_with_one_title_need_different_years() -> None:
