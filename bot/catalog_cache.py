@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import logging
 import marshal
+import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -184,26 +185,28 @@ async def _store_indexes(storage: Storage, indexes: Indexes, fingerprint: str) -
     freed, where megabyte-long ones would each stay in the process (the C allocator keeps large
     freed blocks). So a first start holds little more than the indexes themselves.
     """
-    written: list[int] = []
-    async with storage.transaction() as db:
-        await db.execute("DELETE FROM catalog_index")
-        await db.write_made_rows(
-            "INSERT INTO catalog_index (part, piece, catalog, state) VALUES (?, ?, ?, ?)",
-            _index_rows(indexes.state(), fingerprint, written),
-        )
-    await _shrink_log_after(storage, sum(written))
+
+    def write(db: sqlite3.Connection) -> int:
+        db.execute("DELETE FROM catalog_index")
+        written = 0
+        for number, part in enumerate(indexes.state()):
+            data = marshal.dumps(part)
+            db.executemany(
+                "INSERT INTO catalog_index (part, piece, catalog, state) VALUES (?, ?, ?, ?)",
+                _pieces(number, data, fingerprint),
+            )
+            written += len(data)
+            del data
+        return written
+
+    await _shrink_log_after(storage, await storage.transaction(write))
 
 
-def _index_rows(parts: Iterator[object], fingerprint: str, written: list[int]) -> Iterator[tuple[object, ...]]:
-    """The rows of an index state: each part as ``marshal`` writes it, in pieces; the length of
-    each part is added to ``written``."""
-    for number, part in enumerate(parts):
-        data = marshal.dumps(part)
-        view = memoryview(data)
+def _pieces(part: int, data: bytes, fingerprint: str) -> Iterator[tuple[int, int, str, memoryview]]:
+    """The rows of one part of an index state."""
+    with memoryview(data) as view:
         for piece, start in enumerate(range(0, len(data), INDEX_PIECE_BYTES)):
-            yield (number, piece, fingerprint, view[start : start + INDEX_PIECE_BYTES])
-        written.append(len(data))
-        del view, data
+            yield (part, piece, fingerprint, view[start : start + INDEX_PIECE_BYTES])
 
 
 def _stored_parts(rows: list[tuple[int, int, bytes]]) -> Iterator[object]:
@@ -237,23 +240,24 @@ async def _store(
 
     Each record is made as SQLite writes it (in the database's thread), so a first start's
     10,000 of them never sit in memory together."""
-    written: list[int] = []
-    async with storage.transaction() as db:
-        await db.executemany("DELETE FROM catalog_cache WHERE path = ?", [(path,) for path in gone])
-        await db.write_made_rows(
+
+    def write(db: sqlite3.Connection) -> int:
+        db.executemany("DELETE FROM catalog_cache WHERE path = ?", [(path,) for path in gone])
+        written = 0
+
+        def rows() -> Iterator[tuple[str, int, int, str, bytes]]:
+            nonlocal written
+            for path, drama in read.items():
+                record = drama_record(drama)
+                written += len(record)
+                yield (path, stamps[path].size, stamps[path].mtime_ns, code, record)
+
+        db.executemany(
             "INSERT INTO catalog_cache (path, size, mtime_ns, code, record) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
             " code = excluded.code, record = excluded.record",
-            _rows(read, stamps, code, written),
+            rows(),
         )
-    await _shrink_log_after(storage, sum(written))
+        return written
 
-
-def _rows(
-    read: dict[str, Drama], stamps: dict[str, FileStamp], code: str, written: list[int]
-) -> Iterator[tuple[str, int, int, str, bytes]]:
-    """The cache rows of newly validated files; the length of each record is added to ``written``."""
-    for path, drama in read.items():
-        record = drama_record(drama)
-        written.append(len(record))
-        yield (path, stamps[path].size, stamps[path].mtime_ns, code, record)
+    await _shrink_log_after(storage, await storage.transaction(write))

@@ -6,6 +6,7 @@ once, however often the bot restarts; a pending one is found again by :meth:`Par
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -99,11 +100,6 @@ _PARTY_COLUMNS = """
     s.announcement_id
 """
 _FROM = "FROM watch_parties AS p JOIN watch_series AS s ON s.id = p.series_id"
-# A new party's own columns (RETURNING cannot join): the series' come from what was stored.
-_INSERTED_PARTY_COLUMNS = (
-    "id, series_id, guild_id, drama_slug, number, first_episode, last_episode, starts_at, ends_at, remind_at,"
-    " event_id, cancelled_at, reminder, start_notice, rating_prompt"
-)
 
 
 def _values(rows: int, width: int) -> str:
@@ -139,6 +135,11 @@ def _party(row: Any) -> Party:
     )
 
 
+def _parties_of(db: sqlite3.Connection, series_id: int) -> list[Party]:
+    rows = db.execute(f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id = ? ORDER BY p.number", (series_id,))
+    return [_party(r) for r in rows.fetchall()]
+
+
 class PartyStore:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -153,67 +154,54 @@ class PartyStore:
         and gives the stored series and parties.
         """
         remind = timedelta(minutes=spec.remind_minutes)
-        async with self._storage.transaction() as tx:
-            row = await tx.fetchone(
+        key = (spec.guild_id, spec.drama_slug, iso(planned[0].starts_at))
+        series = (
+            *key,
+            spec.timezone,
+            spec.host_id,
+            spec.text_channel_id,
+            spec.voice_channel_id,
+            spec.location,
+            spec.episodes_per_party,
+            spec.remind_minutes,
+            iso(now),
+        )
+        parties = [
+            (
+                spec.guild_id,
+                spec.drama_slug,
+                p.number,
+                p.first_episode,
+                p.last_episode,
+                iso(p.starts_at),
+                iso(p.ends_at),
+                iso(p.starts_at - remind),
+            )
+            for p in planned
+        ]
+
+        def create(db: sqlite3.Connection) -> tuple[int, bool, list[Party]]:
+            inserted = db.execute(
                 "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
                 " voice_channel_id, location, episodes_per_party, remind_minutes, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, drama_slug, starts_at) DO NOTHING RETURNING id",
-                (
-                    spec.guild_id,
-                    spec.drama_slug,
-                    iso(planned[0].starts_at),
-                    spec.timezone,
-                    spec.host_id,
-                    spec.text_channel_id,
-                    spec.voice_channel_id,
-                    spec.location,
-                    spec.episodes_per_party,
-                    spec.remind_minutes,
-                    iso(now),
-                ),
-            )
-            if row is None:
-                rows = await tx.fetchall(
-                    f"SELECT {_PARTY_COLUMNS} {_FROM}"
-                    " WHERE s.guild_id = ? AND s.drama_slug = ? AND s.starts_at = ? ORDER BY p.number",
-                    (spec.guild_id, spec.drama_slug, iso(planned[0].starts_at)),
-                )
-                parties = [_party(r) for r in rows]
-                return parties[0].series_id, False, parties
-            series_id = int(row["id"])
-            # One statement for every party, which gives them back: no second trip to read them.
-            rows = await tx.fetchall(
+                series,
+            ).fetchall()
+            if not inserted:
+                (found,) = db.execute(
+                    "SELECT id FROM watch_series WHERE guild_id = ? AND drama_slug = ? AND starts_at = ?", key
+                ).fetchall()
+                return int(found[0]), False, _parties_of(db, int(found[0]))
+            series_id = int(inserted[0][0])
+            db.executemany(
                 "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode, last_episode,"
-                f" starts_at, ends_at, remind_at) VALUES {_values(len(planned), 9)}"
-                f" RETURNING {_INSERTED_PARTY_COLUMNS}",
-                [
-                    value
-                    for p in planned
-                    for value in (
-                        series_id,
-                        spec.guild_id,
-                        spec.drama_slug,
-                        p.number,
-                        p.first_episode,
-                        p.last_episode,
-                        iso(p.starts_at),
-                        iso(p.ends_at),
-                        iso(p.starts_at - remind),
-                    )
-                ],
+                " starts_at, ends_at, remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(series_id, *party) for party in parties],
             )
-        series = {
-            "timezone": spec.timezone,
-            "host_id": spec.host_id,
-            "text_channel_id": spec.text_channel_id,
-            "voice_channel_id": spec.voice_channel_id,
-            "location": spec.location,
-            "remind_minutes": spec.remind_minutes,
-            "announcement_id": None,
-        }
-        parties = sorted((_party({**dict(r), **series}) for r in rows), key=lambda p: p.number)
-        return series_id, True, parties
+            return series_id, True, _parties_of(db, series_id)
+
+        return await self._storage.transaction(create)
 
     async def parties_of(self, series_id: int) -> list[Party]:
         rows = await self._storage.fetchall(
@@ -235,8 +223,14 @@ class PartyStore:
             [value for pair in event_ids.items() for value in pair],
         )
 
-    async def set_announcement(self, series_id: int, message_id: int) -> None:
-        await self._storage.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
+    async def announce(self, series_id: int, message_id: int | None) -> list[Party]:
+        """Record the message that announces a series; gives its parties as they are stored now."""
+
+        def record(db: sqlite3.Connection) -> list[Party]:
+            db.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
+            return _parties_of(db, series_id)
+
+        return await self._storage.transaction(record)
 
     async def upcoming(
         self, guild_id: int, now: datetime, *, drama_slug: str | None = None, limit: int = 100
@@ -294,12 +288,13 @@ class PartyStore:
 
     async def set_interest(self, party_id: int, user_ids: Iterable[int]) -> None:
         """Replace what Discord says about who marked the party's event "Interested"."""
-        async with self._storage.transaction() as tx:
-            await tx.execute("DELETE FROM party_interest WHERE party_id = ?", (party_id,))
-            await tx.executemany(
-                "INSERT INTO party_interest (party_id, user_id) VALUES (?, ?)",
-                [(party_id, user_id) for user_id in sorted(set(user_ids))],
-            )
+        rows = [(party_id, user_id) for user_id in sorted(set(user_ids))]
+
+        def replace(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM party_interest WHERE party_id = ?", (party_id,))
+            db.executemany("INSERT INTO party_interest (party_id, user_id) VALUES (?, ?)", rows)
+
+        await self._storage.transaction(replace)
 
     async def attendees(self, party: Party) -> list[int]:
         """Everyone going: joined the series with the button, or interested in the event."""

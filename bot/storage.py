@@ -1,8 +1,10 @@
 """The one owner of the SQLite connection.
 
 One aiosqlite connection in autocommit mode, WAL, foreign keys on and a busy timeout. Every
-statement runs under one asyncio lock, so a multi-statement :meth:`Storage.transaction` is never
-interleaved with another coroutine's statements on the shared connection. Schema migrations are
+trip to the database's thread runs under one asyncio lock. A multi-statement
+:meth:`Storage.transaction` is a plain function that runs whole in that thread, in one trip, so
+it is never interleaved with another coroutine's statements on the shared connection, and the
+lock is never held while the event loop runs something else. Schema migrations are
 the numbered files in :mod:`bot.migrations`, applied in order on open, each in its own
 transaction, with ``PRAGMA user_version`` recording the last one applied. The storage also
 owns a :class:`Checkpointer`, a thread that copies the write-ahead log into the database from a
@@ -16,17 +18,19 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, closing
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
@@ -62,6 +66,13 @@ class Migration:
         return statements
 
 
+def _apply(migration: Migration, connection: sqlite3.Connection) -> None:
+    for statement in migration.statements():
+        connection.execute(statement)
+    # PRAGMA takes no parameters; the version is an int we parsed from the file name.
+    connection.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+
 def bundled_migrations() -> list[Migration]:
     """The migrations shipped in :mod:`bot.migrations`, checked to be numbered 1, 2, 3, ..."""
     found: list[Migration] = []
@@ -95,32 +106,17 @@ async def _fetchall(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any
     return list(await db.execute_fetchall(sql, tuple(parameters)))
 
 
-class Transaction:
-    """The statements of one :meth:`Storage.transaction`; cursors are closed as they finish."""
-
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-
-    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> None:
-        await _run(self._db, sql, parameters)
-
-    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        async with self._db.executemany(sql, [tuple(r) for r in rows]):
-            pass
-
-    async def write_made_rows(self, sql: str, rows: Iterator[Sequence[Any]]) -> None:
-        """Run ``sql`` for each row of ``rows``, which is consumed in the database's thread, a row
-        at a time as SQLite writes them: a large write (a first start's catalog cache) is never
-        in memory whole, and making its rows costs the event loop nothing. ``rows`` must read
-        only what nothing else changes meanwhile."""
-        async with self._db.executemany(sql, rows):
-            pass
-
-    async def fetchone(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        return await _fetchone(self._db, sql, parameters)
-
-    async def fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        return await _fetchall(self._db, sql, parameters)
+def _in_transaction(connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """``work`` between ``BEGIN IMMEDIATE`` and ``COMMIT``, or ``ROLLBACK`` if it (or the commit) fails."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(connection)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return result
 
 
 class Checkpointer:
@@ -222,11 +218,7 @@ class Storage:
         for migration in migrations:
             if migration.version <= current:
                 continue
-            async with self.transaction() as db:
-                for statement in migration.statements():
-                    await db.execute(statement)
-                # PRAGMA takes no parameters; the version is an int we parsed from the file name.
-                await db.execute(f"PRAGMA user_version = {int(migration.version)}")
+            await self.transaction(partial(_apply, migration))
             log.info("Applied database migration %s", migration.name)
             applied.append(migration.version)
         return applied
@@ -236,18 +228,21 @@ class Storage:
         assert row is not None
         return int(row[0])
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` if the block raises."""
+    async def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work(connection)`` in the database's thread between ``BEGIN IMMEDIATE`` and
+        ``COMMIT``, and return what it returns; if it raises, nothing it wrote is kept and the
+        error is raised here.
+
+        The whole transaction is one trip to the database's thread, where a statement awaited at
+        a time costs a trip each, and holds the lock all the while: other commands' statements
+        wait only while SQLite works. ``work`` is plain synchronous code with parameterised SQL;
+        it runs off the event loop, so it must read only what nothing changes meanwhile.
+        """
         async with self._lock:
-            await _run(self._db, "BEGIN IMMEDIATE")
-            try:
-                yield Transaction(self._db)
-            except BaseException:
-                await _run(self._db, "ROLLBACK")
-                raise
-            else:
-                await _run(self._db, "COMMIT")
+            # aiosqlite runs each call in its connection's thread but has no public way to run a
+            # function of ours there: this is the one use of its private ``_execute`` and
+            # ``_conn`` (pinned in pyproject.toml; tests/test_storage.py covers both).
+            return await self._db._execute(_in_transaction, self._db._conn, work)
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> None:
         """Run one statement in its own implicit transaction (``RETURNING`` and :meth:`fetchall`

@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 import re
-from dataclasses import replace
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -85,7 +85,7 @@ class WatchPartyCog(
         self.store = PartyStore(bot.storage)
         self._wakes_at: datetime | None = None  # while the reminder loop sleeps: when it looks again
         self._rerun = False
-        self._scheduling = asyncio.Lock()
+        self._scheduling: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # by server
         self._notices: asyncio.Task[None] | None = None
         super().__init__()
 
@@ -143,21 +143,22 @@ class WatchPartyCog(
             episodes_per_party=episodes_per_party,
             remind_minutes=check_remind(remind),
         )
-        await interaction.response.defer(thinking=True)
-        async with self._scheduling:
-            series_id, created, stored = await self.store.create_series(spec, planned, now)
-            parties, refused = await self._create_missing_events(interaction.guild, drama.display_title, stored)
+        series_id, created, parties = await self.store.create_series(spec, planned, now)
         if created:
             self._wake_notices(min(p.remind_at for p in parties))
         going = 0 if created else await self.store.series_member_count(series_id)
         prefix = "" if created else "This series was already planned; here it is again.\n"
-        message = await interaction.followup.send(
+        # The plan is the answer, at once; its Discord events follow, which Discord may pace.
+        answer = await interaction.response.send_message(
             prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:",
             embed=render.plan_embed(drama, parties, going=going),
             view=rsvp_view(series_id),
-            wait=True,
         )
-        await self.store.set_announcement(series_id, message.id)
+        # One plan of a server at a time makes events, each from the parties as stored when it
+        # starts: the same plan run twice at once makes each event once.
+        async with self._scheduling[interaction.guild.id]:
+            parties = await self.store.announce(series_id, answer.message_id)
+            refused = await self._create_missing_events(interaction.guild, drama.display_title, parties)
         if refused:
             await interaction.followup.send(MISSING_EVENTS_PERMISSION, ephemeral=True)
 
@@ -166,13 +167,13 @@ class WatchPartyCog(
         guild: discord.Guild,
         title: str,
         parties: list[Party],
-    ) -> tuple[list[Party], bool]:
+    ) -> bool:
         """Create a Discord event for each party that has none, all at once (discord.py keeps to
         Discord's rate limit), then store the ids of every event Discord created in one write.
 
-        Returns the parties with their event ids, and ``True`` if Discord refused for lack of the
-        Manage Events permission. Any other failure is raised once every request has finished
-        and the created events are stored, so a second run adds only the missing ones.
+        Returns ``True`` if Discord refused for lack of the Manage Events permission. Any other
+        failure is raised once every request has finished and the created events are stored, so
+        a second run adds only the missing ones.
         The place is the series' own (as first scheduled), whatever a repeated command says.
         """
         missing = [p for p in parties if p.event_id is None and not p.cancelled]
@@ -194,7 +195,7 @@ class WatchPartyCog(
             log.warning("Missing Manage Events in guild %s; parties are kept without events", guild.id)
         if failure is not None:
             raise failure
-        return [replace(p, event_id=event_ids.get(p.id, p.event_id)) for p in parties], refused
+        return refused
 
     async def _create_event(self, guild: discord.Guild, title: str, party: Party) -> int:
         """Create one party's Discord event; returns its id."""

@@ -24,7 +24,7 @@ def ts(moment: datetime) -> int:
 async def schedule(club: Club, **options: object) -> discord.Message:
     result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START, **options)
     assert not result.ephemeral, result.response.content if result.response else result
-    assert result.response is not None  # after a defer, the first follow-up becomes the response
+    assert result.response is not None and not result.followups  # the plan is the answer itself
     return result.response.message
 
 
@@ -67,6 +67,14 @@ async def test_soundtrack_1_becomes_four_weekly_discord_events(club: Club) -> No
     assert "20:00 Asia/Seoul" in (embed.footer.text or "")
     rows = await club.bot.storage.fetchall("SELECT count(*) AS n, count(event_id) AS with_event FROM watch_parties")
     assert (rows[0]["n"], rows[0]["with_event"]) == (4, 4)
+    # The plan itself is the answer, before Discord is asked for any event; its message is remembered.
+    posts = [r for r in club.env.http_requests if r.method == "POST"]
+    first_event = next(n for n, r in enumerate(posts) if r.path.endswith("/scheduled-events"))
+    (answer,) = [r.json for r in posts[:first_event] if r.path.endswith("/callback")]
+    assert answer["type"] == 4 and answer["data"]["embeds"][0]["title"] == embed.title
+    assert [tuple(r) for r in await club.bot.storage.fetchall("SELECT announcement_id FROM watch_series")] == [
+        (message.id,)
+    ]
 
 
 async def test_a_voice_channel_party_is_a_voice_event(club: Club) -> None:
@@ -147,9 +155,12 @@ async def test_when_discord_fails_one_event_the_others_are_kept_and_a_rerun_adds
         "POST", "/guilds/*/scheduled-events", status=400, code=50035, message="Invalid Form Body", times=1
     )
     result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
-    # The answer replaces the public "thinking..." (Discord keeps a deferred answer's visibility).
-    assert result.response is not None and "error id `" in result.response.content
-    error_id = result.response.content.split("`")[1]
+    # The plan is the answer, at once; the failure reaches the host alone, with an error id.
+    assert "watch parties for **Soundtrack #1 (2022)**" in result.response.content
+    assert not result.response.ephemeral
+    (failure,) = result.followups
+    assert failure.ephemeral and "error id `" in failure.content
+    error_id = failure.content.split("`")[1]
     assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)  # logged with its traceback
     (raised,) = club.take_errors()
     assert "Invalid Form Body" in str(raised)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -99,14 +99,20 @@ async def test_a_database_from_a_newer_bot_is_refused_untouched(tmp_path: Path) 
         await storage.close()
 
 
-async def test_a_transaction_rolls_back_when_its_block_fails(tmp_path: Path) -> None:
+async def test_a_transaction_rolls_back_when_its_work_fails(tmp_path: Path) -> None:
     storage = await Storage.open(tmp_path / "db.sqlite3", migrations=TWO)
+
+    def half_way(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO parent (id) VALUES (?)", (5,))
+        raise RuntimeError("half-way")
+
     try:
-        with pytest.raises(RuntimeError):
-            async with storage.transaction() as tx:
-                await tx.execute("INSERT INTO parent (id) VALUES (?)", (5,))
-                raise RuntimeError("half-way")
+        with pytest.raises(RuntimeError, match="half-way"):
+            await storage.transaction(half_way)
         assert await storage.fetchall("SELECT id FROM parent") == []
+        # No transaction was left open: BEGIN inside one would fail.
+        await storage.transaction(lambda db: db.execute("INSERT INTO parent (id) VALUES (6)"))
+        assert [tuple(r) for r in await storage.fetchall("SELECT id FROM parent")] == [(6,)]
     finally:
         await storage.close()
 
@@ -157,28 +163,43 @@ async def test_a_database_in_memory_has_no_checkpointer() -> None:
     await storage.close()
 
 
-async def test_made_rows_are_made_in_the_database_thread_and_a_failure_writes_none(tmp_path: Path) -> None:
+async def test_a_transaction_runs_whole_in_the_database_thread_in_one_trip(tmp_path: Path) -> None:
     storage = await Storage.open(tmp_path / "db.sqlite3", migrations=TWO)
     loop_thread = threading.get_ident()
-    makers: set[int] = set()
+    workers: set[int] = set()
+    trips = 0
+    hand_off = storage._db._execute
+
+    async def counted(*args: object) -> object:
+        nonlocal trips
+        trips += 1
+        return await hand_off(*args)
 
     def parents(count: int, fail_at: int | None = None) -> Iterator[tuple[int]]:
         for number in range(1, count + 1):
-            makers.add(threading.get_ident())
+            workers.add(threading.get_ident())
             if number == fail_at:
                 raise ValueError("a row cannot be made")
             yield (number,)
 
+    def replace_parents(count: int, fail_at: int | None = None) -> Callable[[sqlite3.Connection], int]:
+        def work(db: sqlite3.Connection) -> int:
+            workers.add(threading.get_ident())
+            db.execute("DELETE FROM parent")
+            db.executemany("INSERT INTO parent (id) VALUES (?)", parents(count, fail_at))
+            return int(db.execute("SELECT count(*) FROM parent").fetchone()[0])
+
+        return work
+
+    storage._db._execute = counted  # type: ignore[method-assign]
     try:
-        async with storage.transaction() as tx:
-            await tx.write_made_rows("INSERT INTO parent (id) VALUES (?)", parents(300))
+        assert await storage.transaction(replace_parents(300)) == 300
+        assert trips == 1
         assert [row["id"] for row in await storage.fetchall("SELECT id FROM parent")] == list(range(1, 301))
-        assert makers and loop_thread not in makers  # the event loop made none of them
+        assert workers and loop_thread not in workers  # the event loop ran none of it
 
         with pytest.raises(ValueError, match="cannot be made"):
-            async with storage.transaction() as tx:
-                await tx.execute("DELETE FROM parent")
-                await tx.write_made_rows("INSERT INTO parent (id) VALUES (?)", parents(10, fail_at=7))
+            await storage.transaction(replace_parents(10, fail_at=7))
         assert len(await storage.fetchall("SELECT id FROM parent")) == 300  # nothing half-written
     finally:
         await storage.close()
@@ -211,8 +232,8 @@ def test_an_incomplete_statement_is_reported() -> None:
 
 
 async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tmp_path: Path) -> None:
-    """``create_series`` builds the new parties from what it inserted, without reading them
-    back; they must equal what :meth:`PartyStore.parties_of` reads, for either kind of place."""
+    """``create_series`` and ``announce`` give the parties as stored, read in their own
+    transaction: they must equal what :meth:`PartyStore.parties_of` reads, for either kind of place."""
     storage = await Storage.open(tmp_path / "club.sqlite3")
     try:
         store = PartyStore(storage)
@@ -241,6 +262,9 @@ async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tm
             assert parties[0].location == location and parties[0].voice_channel_id == voice_channel_id
 
             assert await store.create_series(spec, planned, now) == (series_id, False, parties)
+            announced = await store.announce(series_id, 4242)
+            assert announced == [replace(p, announcement_id=4242) for p in parties]
+            assert announced == await store.parties_of(series_id)
             planned = [replace(p, starts_at=p.starts_at + timedelta(hours=1)) for p in planned]
     finally:
         await storage.close()
