@@ -100,6 +100,7 @@ _PARTY_COLUMNS = """
     s.announcement_id
 """
 _FROM = "FROM watch_parties AS p JOIN watch_series AS s ON s.id = p.series_id"
+_SERIES_PARTIES = f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id = ? ORDER BY p.number"
 
 
 def _values(rows: int, width: int) -> str:
@@ -136,8 +137,8 @@ def _party(row: Any) -> Party:
 
 
 def _parties_of(db: sqlite3.Connection, series_id: int) -> list[Party]:
-    rows = db.execute(f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id = ? ORDER BY p.number", (series_id,))
-    return [_party(r) for r in rows.fetchall()]
+    """:meth:`PartyStore.parties_of`, inside a transaction's work."""
+    return [_party(r) for r in db.execute(_SERIES_PARTIES, (series_id,)).fetchall()]
 
 
 class PartyStore:
@@ -204,10 +205,7 @@ class PartyStore:
         return await self._storage.transaction(create)
 
     async def parties_of(self, series_id: int) -> list[Party]:
-        rows = await self._storage.fetchall(
-            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id = ? ORDER BY p.number", (series_id,)
-        )
-        return [_party(r) for r in rows]
+        return [_party(r) for r in await self._storage.fetchall(_SERIES_PARTIES, (series_id,))]
 
     async def party(self, party_id: int) -> Party | None:
         row = await self._storage.fetchone(f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.id = ?", (party_id,))
