@@ -211,22 +211,28 @@ class PartyStore:
         row = await self._storage.fetchone(f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.id = ?", (party_id,))
         return None if row is None else _party(row)
 
-    async def set_events(self, event_ids: Mapping[int, int]) -> None:
-        """Store parties' Discord event ids (``{party id: event id}``) in one statement."""
-        if not event_ids:
-            return
-        await self._storage.execute(
-            f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
-            " WHERE watch_parties.id = v.column1",
-            [value for pair in event_ids.items() for value in pair],
-        )
+    async def record_events(self, series_id: int, message_id: int | None, event_ids: Mapping[int, int]) -> list[int]:
+        """Record the message that announces a series and the Discord events made for its
+        parties (``{party id: event id}``), in one transaction. Gives back the events no party
+        took, for the caller to delete.
 
-    async def announce(self, series_id: int, message_id: int | None) -> list[Party]:
-        """Record the message that announces a series; gives its parties as they are stored now."""
+        A party takes an event only while it has none and is not cancelled. So a party that was
+        cancelled while its event was being made, or that another run of the same plan gave an
+        event first, refuses this one, and no event is left behind for it.
+        """
 
-        def record(db: sqlite3.Connection) -> list[Party]:
+        def record(db: sqlite3.Connection) -> list[int]:
             db.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
-            return _parties_of(db, series_id)
+            if not event_ids:
+                return []
+            taken = db.execute(
+                f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
+                " WHERE watch_parties.id = v.column1 AND watch_parties.event_id IS NULL"
+                " AND watch_parties.cancelled_at IS NULL RETURNING watch_parties.event_id",
+                [value for pair in event_ids.items() for value in pair],
+            ).fetchall()
+            kept = {row[0] for row in taken}
+            return [event_id for event_id in event_ids.values() if event_id not in kept]
 
         return await self._storage.transaction(record)
 
@@ -243,17 +249,19 @@ class PartyStore:
         parameters.append(limit)
         return [_party(r) for r in await self._storage.fetchall(sql, parameters)]
 
-    async def cancel(self, party_ids: Iterable[int], now: datetime) -> list[int]:
-        """Cancel parties; returns the ids that were not cancelled before."""
+    async def cancel(self, party_ids: Iterable[int], now: datetime) -> dict[int, int | None]:
+        """Cancel parties; gives the ones that were not cancelled before, each with its Discord
+        event as stored at that moment (``{party id: event id or None}``), for the caller to delete."""
         ids = list(party_ids)
         if not ids:
-            return []
+            return {}
         marks = ", ".join("?" for _ in ids)
         rows = await self._storage.fetchall(
-            f"UPDATE watch_parties SET cancelled_at = ? WHERE id IN ({marks}) AND cancelled_at IS NULL RETURNING id",
+            f"UPDATE watch_parties SET cancelled_at = ? WHERE id IN ({marks}) AND cancelled_at IS NULL"
+            " RETURNING id, event_id",
             [iso(now), *ids],
         )
-        return sorted(int(r["id"]) for r in rows)
+        return {int(r["id"]): r["event_id"] for r in sorted(rows, key=lambda r: r["id"])}
 
     async def watched_dramas(self, guild_id: int, among: Iterable[str]) -> set[str]:
         """Which of these dramas this server has planned watch parties for (cancelled ones do not count)."""

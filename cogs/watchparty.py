@@ -6,7 +6,6 @@ import asyncio
 import io
 import logging
 import re
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -85,7 +84,6 @@ class WatchPartyCog(
         self.store = PartyStore(bot.storage)
         self._wakes_at: datetime | None = None  # while the reminder loop sleeps: when it looks again
         self._rerun = False
-        self._scheduling: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # by server
         self._notices: asyncio.Task[None] | None = None
         super().__init__()
 
@@ -154,11 +152,9 @@ class WatchPartyCog(
             embed=render.plan_embed(drama, parties, going=going),
             view=rsvp_view(series_id),
         )
-        # One plan of a server at a time makes events, each from the parties as stored when it
-        # starts: the same plan run twice at once makes each event once.
-        async with self._scheduling[interaction.guild.id]:
-            parties = await self.store.announce(series_id, answer.message_id)
-            refused = await self._create_missing_events(interaction.guild, drama.display_title, parties)
+        refused = await self._create_missing_events(
+            interaction.guild, drama.display_title, series_id, answer.message_id, parties
+        )
         if refused:
             await interaction.followup.send(MISSING_EVENTS_PERMISSION, ephemeral=True)
 
@@ -166,10 +162,15 @@ class WatchPartyCog(
         self,
         guild: discord.Guild,
         title: str,
+        series_id: int,
+        announcement_id: int | None,
         parties: list[Party],
     ) -> bool:
-        """Create a Discord event for each party that has none, all at once (discord.py keeps to
-        Discord's rate limit), then store the ids of every event Discord created in one write.
+        """Create a Discord event for each party that had none when the series was read, all at
+        once (discord.py keeps to Discord's rate limit), then record them and the announcement in
+        one write. An event no party takes (the party was cancelled meanwhile, or the same plan
+        run twice at once gave it one first) is deleted: no party ends up with two events, and no
+        cancelled party with one.
 
         Returns ``True`` if Discord refused for lack of the Manage Events permission. Any other
         failure is raised once every request has finished and the created events are stored, so
@@ -190,7 +191,8 @@ class WatchPartyCog(
                 failure = failure or outcome
             else:
                 event_ids[party.id] = outcome
-        await self.store.set_events(event_ids)
+        unwanted = await self.store.record_events(series_id, announcement_id, event_ids)
+        await asyncio.gather(*(self._delete_event(guild, event_id) for event_id in unwanted))
         if refused:
             log.warning("Missing Manage Events in guild %s; parties are kept without events", guild.id)
         if failure is not None:
@@ -259,13 +261,15 @@ class WatchPartyCog(
                 if p.number >= chosen.number and not p.cancelled
             ]
         now = discord.utils.utcnow()
-        cancelled = set(await self.store.cancel([p.id for p in targets], now))
+        cancelled = await self.store.cancel([p.id for p in targets], now)
         if not cancelled:
             raise UserError("That party was already cancelled.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        for target in targets:
-            if target.id in cancelled and target.event_id is not None:
-                await self._delete_event(interaction.guild, target.event_id)
+        # The events as stored when the parties were cancelled: one made since the parties were
+        # read is deleted too (one made after is refused and deleted by its schedule).
+        for event_id in cancelled.values():
+            if event_id is not None:
+                await self._delete_event(interaction.guild, event_id)
         drama = self.bot.catalog.get(chosen.drama_slug, interaction.guild.id)
         title = drama.title if drama else chosen.drama_slug
         labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)

@@ -304,6 +304,62 @@ async def test_cancel_one_party_or_the_rest_of_the_series(club: Club) -> None:
     assert not any("Episode 2" in m.content for m in bot_messages(club))
 
 
+async def test_a_party_cancelled_or_given_an_event_while_its_event_is_made_keeps_no_second_event(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the events are being made, a host cancels episode 2's party and another run of the
+    same plan gives episode 1's party an event first: the events made for those two are deleted."""
+    cog = club.bot.get_cog("WatchParty")
+    store = cog.store  # type: ignore[attr-defined]
+    make = cog._create_event  # type: ignore[attr-defined]
+    other: list[int] = []
+
+    async def meanwhile(guild: discord.Guild, title: str, party):  # type: ignore[no-untyped-def]
+        if party.number == 1:
+            other.append(await make(guild, title, party))  # the other run's event, stored first
+            await store.record_events(party.series_id, None, {party.id: other[0]})
+        if party.number == 2:
+            assert await store.cancel([party.id], discord.utils.utcnow()) == {party.id: None}
+        return await make(guild, title, party)
+
+    monkeypatch.setattr(cog, "_create_event", meanwhile)
+    await schedule(club)
+
+    deleted = [r.path for r in club.env.http_requests if r.method == "DELETE" and "/scheduled-events/" in r.path]
+    assert len(deleted) == 2
+    assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 3, 4)]
+    stored = await club.bot.storage.fetchall("SELECT number, event_id, cancelled_at IS NOT NULL FROM watch_parties")
+    by_number = {row[0]: (row[1], bool(row[2])) for row in stored}
+    assert by_number[1] == (other[0], False)
+    assert by_number[2] == (None, True)
+    assert sorted(e.id for e in events(club)) == sorted(event for event, _ in by_number.values() if event)
+
+
+async def test_cancel_deletes_the_event_stored_after_the_party_was_read(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/watchparty cancel deletes the event the party has when it is cancelled, not the one it had
+    when the command read it (here: none yet)."""
+    await schedule(club)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    await club.bot.storage.execute("UPDATE watch_parties SET event_id = NULL")  # as read: no events yet
+    store = club.bot.get_cog("WatchParty").store  # type: ignore[attr-defined]
+    read = store.party
+    ids = sorted(e.id for e in events(club))
+
+    async def then_the_events_land(party_id: int):  # type: ignore[no-untyped-def]
+        party = await read(party_id)
+        await club.bot.storage.execute(
+            "UPDATE watch_parties SET event_id = ? WHERE number = ?", (ids[party.number - 1], party.number)
+        )
+        return party
+
+    monkeypatch.setattr(store, "party", then_the_events_land)
+    result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
+    assert "Cancelled 1 watch party" in result.response.content
+    assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 3, 4)]
+
+
 async def test_export_gives_a_calendar_of_the_upcoming_parties(club: Club) -> None:
     await schedule(club)
     result = await club.bob.slash(club.channel, "watchparty export")

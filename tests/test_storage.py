@@ -232,8 +232,8 @@ def test_an_incomplete_statement_is_reported() -> None:
 
 
 async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tmp_path: Path) -> None:
-    """``create_series`` and ``announce`` give the parties as stored, read in their own
-    transaction: they must equal what :meth:`PartyStore.parties_of` reads, for either kind of place."""
+    """``create_series`` gives the parties as stored, read in its own transaction: they must equal
+    what :meth:`PartyStore.parties_of` reads, for either kind of place."""
     storage = await Storage.open(tmp_path / "club.sqlite3")
     try:
         store = PartyStore(storage)
@@ -262,9 +262,49 @@ async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tm
             assert parties[0].location == location and parties[0].voice_channel_id == voice_channel_id
 
             assert await store.create_series(spec, planned, now) == (series_id, False, parties)
-            announced = await store.announce(series_id, 4242)
-            assert announced == [replace(p, announcement_id=4242) for p in parties]
-            assert announced == await store.parties_of(series_id)
+            assert await store.record_events(series_id, 4242, {}) == []
+            assert await store.parties_of(series_id) == [replace(p, announcement_id=4242) for p in parties]
             planned = [replace(p, starts_at=p.starts_at + timedelta(hours=1)) for p in planned]
+    finally:
+        await storage.close()
+
+
+async def test_a_party_takes_one_event_and_none_once_cancelled(tmp_path: Path) -> None:
+    """``record_events`` stores an event only for a party that has none and is not cancelled, and
+    gives back the others for deleting; ``cancel`` gives each party's event as stored when it
+    cancelled it."""
+    storage = await Storage.open(tmp_path / "club.sqlite3")
+    try:
+        store = PartyStore(storage)
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        planned = [
+            PlannedParty(n, n, n, now + timedelta(days=7 * n), now + timedelta(days=7 * n, hours=1)) for n in (1, 2, 3)
+        ]
+        spec = SeriesSpec(
+            guild_id=1,
+            drama_slug="soundtrack-1",
+            timezone="Asia/Seoul",
+            host_id=7,
+            text_channel_id=9,
+            voice_channel_id=None,
+            location="Online",
+            episodes_per_party=1,
+            remind_minutes=15,
+        )
+        series_id, _, (first, second, third) = await store.create_series(spec, planned, now)
+        assert await store.record_events(series_id, 500, {first.id: 101}) == []  # another run got there first
+        assert await store.cancel([second.id], now) == {second.id: None}  # cancelled while its event is made
+
+        unwanted = await store.record_events(series_id, 501, {first.id: 201, second.id: 202, third.id: 203})
+
+        assert unwanted == [201, 202]
+        stored = await store.parties_of(series_id)
+        assert [(p.event_id, p.cancelled, p.announcement_id) for p in stored] == [
+            (101, False, 501),
+            (None, True, 501),
+            (203, False, 501),
+        ]
+        assert await store.cancel([first.id, second.id, third.id], now) == {first.id: 101, third.id: 203}
+        assert await store.cancel([first.id], now) == {}
     finally:
         await storage.close()
