@@ -257,11 +257,18 @@ def party_place(party: Party) -> str:
     return party.location or "Online"
 
 
+def plan_line(party: Party) -> str:
+    """One party of a plan: its episodes and time, struck through once it is cancelled."""
+    if party.cancelled:
+        return f"~~**{party.episodes_label}** · {discord.utils.format_dt(party.starts_at, 'F')}~~ cancelled"
+    return f"**{party.episodes_label}** · {when(party.starts_at)}"
+
+
 def plan_embed(drama: Drama, parties: list[Party], *, going: int) -> discord.Embed:
     """The announcement of a series: every party as a timestamp, and how to join."""
     first = parties[0]
     local = first.starts_at.astimezone(ZoneInfo(first.timezone))
-    lines = [f"**{p.episodes_label}** · {when(p.starts_at)}" for p in parties]
+    lines = [plan_line(p) for p in parties]
     embed = discord.Embed(
         title=f"Watch party: {drama.display_title}",
         description=clip_lines(lines, DESCRIPTION_LIMIT - 400, more="…and {n} more parties"),

@@ -270,6 +270,7 @@ class WatchPartyCog(
         for event_id in cancelled.values():
             if event_id is not None:
                 await self._delete_event(interaction.guild, event_id)
+        await self._show_plan(interaction.guild, chosen.series_id)
         drama = self.bot.catalog.get(chosen.drama_slug, interaction.guild.id)
         title = drama.title if drama else chosen.drama_slug
         labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
@@ -277,6 +278,24 @@ class WatchPartyCog(
             f"Cancelled {render.parties(len(cancelled))} of **{title}** ({labels}).",
             ephemeral=True,
         )
+
+    async def _show_plan(self, guild: discord.Guild, series_id: int) -> None:
+        """Show a series' parties as they are now (a cancelled one struck through) on its announcement."""
+        parties = await self.store.parties_of(series_id)
+        if not parties or parties[0].announcement_id is None:
+            return
+        first = parties[0]
+        drama = self.bot.catalog.get(first.drama_slug, guild.id)
+        if drama is None:
+            return
+        going = await self.store.series_member_count(series_id)
+        channel = self.bot.get_partial_messageable(first.text_channel_id, guild_id=guild.id)
+        try:
+            await channel.get_partial_message(first.announcement_id).edit(
+                embed=render.plan_embed(drama, parties, going=going)
+            )
+        except discord.HTTPException as error:  # deleted, or the bot lost access to the channel
+            log.info("Could not update the announcement of series %s: %s", series_id, error)
 
     async def _party_from_option(self, guild_id: int, value: str) -> Party:
         found = await self.store.party(int(value)) if value.strip().isdigit() else None
@@ -333,6 +352,11 @@ class WatchPartyCog(
         upcoming = [p for p in parties if not p.cancelled and p.ends_at > now]
         if not parties or parties[0].guild_id != interaction.guild_id:
             await interaction.response.send_message("This watch party no longer exists.", ephemeral=True)
+            return
+        if join and not upcoming:
+            await interaction.response.send_message(
+                "Every party of this series is over or cancelled, so there is nothing to join.", ephemeral=True
+            )
             return
         if join:
             changed = await self.store.join(series_id, interaction.user.id, now)

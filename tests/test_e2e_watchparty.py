@@ -282,18 +282,33 @@ async def test_a_reminder_missed_while_the_bot_was_away_is_skipped_once_the_part
     assert tuple(rows[0]) == ("sent", "pending")
 
 
+def plan_lines(club: Club, announcement: discord.Message) -> list[str]:
+    """The party lines of the announcement as members see it now."""
+    (message,) = [m for m in bot_messages(club) if m.id == announcement.id]
+    (embed,) = message.embeds
+    return (embed.description or "").splitlines()
+
+
 async def test_cancel_one_party_or_the_rest_of_the_series(club: Club) -> None:
-    await schedule(club)
+    announcement = await schedule(club)
     choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
     assert len(choices) == 4 and choices[1]["name"].startswith("Soundtrack #1 · Episode 2 · 17 Jan 20:00 Asia/Seoul")
 
     result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
     assert "Cancelled 1 watch party of **Soundtrack #1** (Episode 2)" in result.response.content
     assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 3, 4)]
+    # The announcement shows the cancelled party struck through, and the others as they were.
+    second = ts(FIRST + timedelta(weeks=1))
+    assert plan_lines(club, announcement)[1] == f"~~**Episode 2** · <t:{second}:F>~~ cancelled"
+    assert plan_lines(club, announcement)[0].startswith("**Episode 1** · ")
 
     result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[2]["value"], series=True)
     assert "Cancelled 2 watch parties of **Soundtrack #1** (Episode 3, Episode 4)" in result.response.content
     assert [e.name for e in events(club)] == ["Soundtrack #1 - Episode 1 watch party"]
+    assert [line.endswith("~~ cancelled") for line in plan_lines(club, announcement)] == [False, True, True, True]
+    # A Join click re-draws the plan from what is stored: the cancellations stay struck through.
+    await club.alice.click(announcement, label="Join")
+    assert [line.endswith("~~ cancelled") for line in plan_lines(club, announcement)] == [False, True, True, True]
 
     again = await club.admin.slash(club.channel, "watchparty cancel", party=choices[2]["value"])
     assert again.ephemeral and "already cancelled" in again.response.content
@@ -421,3 +436,24 @@ async def test_a_series_across_the_us_dst_switch_keeps_8pm_in_new_york(club: Clu
         datetime(2026, 3, 19, 0, tzinfo=UTC),
         datetime(2026, 3, 26, 0, tzinfo=UTC),
     ]
+
+
+async def test_a_series_with_nothing_left_to_watch_cannot_be_joined(club: Club) -> None:
+    announcement = await schedule(club)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    await club.admin.slash(club.channel, "watchparty cancel", party=choices[0]["value"], series=True)
+    result = await club.alice.click(announcement, label="Join")
+    assert result.ephemeral and "over or cancelled, so there is nothing to join" in result.response.content
+    assert (await club.bot.storage.fetchall("SELECT count(*) FROM series_members"))[0][0] == 0
+    assert all(line.endswith("~~ cancelled") for line in plan_lines(club, announcement))
+
+
+async def test_cancel_still_works_when_the_announcement_cannot_be_edited(club: Club) -> None:
+    announcement = await schedule(club)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    club.env.inject_error("PATCH", "/channels/*/messages/*", status=404, code=10008, message="Unknown Message", times=1)
+    result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
+    assert "Cancelled 1 watch party of **Soundtrack #1** (Episode 2)" in result.response.content
+    assert len(events(club)) == 3
+    assert not any(line.endswith("cancelled") for line in plan_lines(club, announcement))  # left as it was
+    assert club.take_errors() == []
