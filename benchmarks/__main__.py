@@ -58,6 +58,17 @@ def compile_bytecode() -> None:
         compileall.compile_dir(ROOT / package, quiet=1)
 
 
+def cpu_check(loops: int) -> float:
+    """Seconds for a fixed pure-Python loop: how fast the machine is right now. On the project's
+    machine the same work takes up to twice as long from one hour to the next, every figure with
+    it; printed before and after a run, it tells which kind of hour the run had."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(loops):
+        total += number
+    return time.perf_counter() - started
+
+
 @dataclass(frozen=True)
 class Plan:
     catalog_sizes: tuple[int, ...]
@@ -68,10 +79,11 @@ class Plan:
     startup_reminders: int
     memory_dramas: int
     memory_votes: int
+    cpu_check_loops: int
 
 
-FULL = Plan((1, 1_000, 10_000), (0, 100_000, 1_000_000), 200, 10_000, 10_000, 10_000, 10_000, 1_000_000)
-QUICK = Plan((1, 50), (0, 1_000), 5, 200, 50, 50, 50, 1_000)
+FULL = Plan((1, 1_000, 10_000), (0, 100_000, 1_000_000), 200, 10_000, 10_000, 10_000, 10_000, 1_000_000, 20_000_000)
+QUICK = Plan((1, 50), (0, 1_000), 5, 200, 50, 50, 50, 1_000, 1_000_000)
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_AUTOCOMPLETE_MS = 5.0
 TARGET_COMMAND_MS = 20.0
@@ -327,7 +339,9 @@ async def main(argv: list[str] | None = None) -> int:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"discord.py {discord.__version__}, simcord {simcord.__version__}, SQLite {sqlite3.sqlite_version}"
     )
-    print(f"Command: python -m benchmarks{' --quick' if args.quick else ''}; {plan.runs} runs per figure\n")
+    print(f"Command: python -m benchmarks{' --quick' if args.quick else ''}; {plan.runs} runs per figure")
+    check = f"CPU check ({plan.cpu_check_loops:,} additions in a pure-Python loop)"
+    print(f"{check} before the run: {cpu_check(plan.cpu_check_loops):.2f} s\n")
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="drama-bench-") as folder:
         workdir = Path(folder)
@@ -426,6 +440,7 @@ async def main(argv: list[str] | None = None) -> int:
             if measured.peak_kib * 1024 > TARGET_MEMORY_BYTES:
                 failures.append(f"peak memory ({when}) {mb(measured.peak_kib)} MB > {TARGET_MEMORY_BYTES // 10**6} MB")
 
+    print(f"{check} after the run: {cpu_check(plan.cpu_check_loops):.2f} s\n")
     print("## Targets\n")
     if args.quick:
         print("Quick mode checks that the benchmarks run; targets apply to the full sizes only.")

@@ -28,3 +28,4 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
         assert f"| {command} |" in out
     assert "| /watchparty schedule |" in out and "| title autocomplete |" in out
     assert "process start to ready" in out and "peak resident memory" in out
+    assert "pure-Python loop) before the run: " in out and "pure-Python loop) after the run: " in out
