@@ -231,6 +231,22 @@ def test_an_incomplete_statement_is_reported() -> None:
         Migration(1, "0001_x.sql", "CREATE TABLE x (a").statements()
 
 
+def series_spec(**changes: object) -> SeriesSpec:
+    """A series of Soundtrack #1 in server 1, online, one episode a party; ``changes`` replace fields."""
+    spec = SeriesSpec(
+        guild_id=1,
+        drama_slug="soundtrack-1",
+        timezone="Asia/Seoul",
+        host_id=7,
+        text_channel_id=9,
+        voice_channel_id=None,
+        location="Online",
+        episodes_per_party=1,
+        remind_minutes=15,
+    )
+    return replace(spec, **changes)  # type: ignore[arg-type]
+
+
 async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tmp_path: Path) -> None:
     """``create_series`` gives the parties as stored, read in its own transaction: they must equal
     what :meth:`PartyStore.parties_of` reads, for either kind of place."""
@@ -243,16 +259,8 @@ async def test_a_new_series_gives_back_its_parties_exactly_as_they_are_stored(tm
             for n in (1, 2, 3)
         ]
         for voice_channel_id, location in ((None, "Online"), (555, None)):
-            spec = SeriesSpec(
-                guild_id=1,
-                drama_slug="soundtrack-1",
-                timezone="Asia/Seoul",
-                host_id=7,
-                text_channel_id=9,
-                voice_channel_id=voice_channel_id,
-                location=location,
-                episodes_per_party=2,
-                remind_minutes=30,
+            spec = series_spec(
+                voice_channel_id=voice_channel_id, location=location, episodes_per_party=2, remind_minutes=30
             )
             series_id, created, parties = await store.create_series(spec, planned, now)
             assert created
@@ -280,18 +288,7 @@ async def test_a_party_takes_one_event_and_none_once_cancelled(tmp_path: Path) -
         planned = [
             PlannedParty(n, n, n, now + timedelta(days=7 * n), now + timedelta(days=7 * n, hours=1)) for n in (1, 2, 3)
         ]
-        spec = SeriesSpec(
-            guild_id=1,
-            drama_slug="soundtrack-1",
-            timezone="Asia/Seoul",
-            host_id=7,
-            text_channel_id=9,
-            voice_channel_id=None,
-            location="Online",
-            episodes_per_party=1,
-            remind_minutes=15,
-        )
-        series_id, _, (first, second, third) = await store.create_series(spec, planned, now)
+        series_id, _, (first, second, third) = await store.create_series(series_spec(), planned, now)
         assert await store.record_events(series_id, 500, {first.id: 101}) == []  # another run got there first
         assert await store.cancel([second.id], now) == {second.id: None}  # cancelled while its event is made
 
