@@ -29,3 +29,5 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
     assert "| /watchparty schedule |" in out and "| title autocomplete |" in out
     assert "process start to ready" in out and "peak resident memory" in out
     assert "pure-Python loop) before the run: " in out and "pure-Python loop) after the run: " in out
+    # every command's ratios are to the no-op's runs taken in turn with it, shown beside it
+    assert "| command | median ms | p99 ms | floor median ms | floor p99 ms | median / floor | p99 / floor |" in out
