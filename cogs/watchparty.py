@@ -284,18 +284,20 @@ class WatchPartyCog(
         parties = await self.store.parties_of(series_id)
         if not parties or parties[0].announcement_id is None:
             return
+        channel = self.bot.get_partial_messageable(parties[0].text_channel_id, guild_id=guild.id)
+        await self._redraw_plan(channel.get_partial_message(parties[0].announcement_id), parties)
+
+    async def _redraw_plan(self, message: discord.Message | discord.PartialMessage, parties: list[Party]) -> None:
+        """Edit an announcement of the series to show ``parties`` (as stored now) and who is going."""
         first = parties[0]
-        drama = self.bot.catalog.get(first.drama_slug, guild.id)
+        drama = self.bot.catalog.get(first.drama_slug, first.guild_id)
         if drama is None:
             return
-        going = await self.store.series_member_count(series_id)
-        channel = self.bot.get_partial_messageable(first.text_channel_id, guild_id=guild.id)
+        going = await self.store.series_member_count(first.series_id)
         try:
-            await channel.get_partial_message(first.announcement_id).edit(
-                embed=render.plan_embed(drama, parties, going=going)
-            )
+            await message.edit(embed=render.plan_embed(drama, parties, going=going))
         except discord.HTTPException as error:  # deleted, or the bot lost access to the channel
-            log.info("Could not update the announcement of series %s: %s", series_id, error)
+            log.info("Could not update the announcement of series %s: %s", first.series_id, error)
 
     async def _party_from_option(self, guild_id: int, value: str) -> Party:
         found = await self.store.party(int(value)) if value.strip().isdigit() else None
@@ -370,13 +372,7 @@ class WatchPartyCog(
             text = "You've left this series; no more reminders." if changed else "You hadn't joined this series."
         await interaction.response.send_message(text, ephemeral=True)
         if changed and interaction.message is not None:
-            drama = self.bot.catalog.get(parties[0].drama_slug, parties[0].guild_id)
-            if drama is not None:
-                going = await self.store.series_member_count(series_id)
-                try:
-                    await interaction.message.edit(embed=render.plan_embed(drama, parties, going=going))
-                except discord.HTTPException:
-                    log.debug("Could not update the announcement of series %s", series_id)
+            await self._redraw_plan(interaction.message, parties)
 
     async def _refresh_interest(self, guild: discord.Guild, party: Party) -> None:
         """Read who marked the party's Discord event "Interested" (no privileged intent needed)."""
