@@ -265,11 +265,10 @@ class WatchPartyCog(
         if not cancelled:
             raise UserError("That party was already cancelled.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        # The events as stored when the parties were cancelled: one made since the parties were
-        # read is deleted too (one made after is refused and deleted by its schedule).
-        for event_id in cancelled.values():
-            if event_id is not None:
-                await self._delete_event(interaction.guild, event_id)
+        # The events as stored when the parties were cancelled, deleted together: one made since the
+        # parties were read is deleted too (one made after is refused and deleted by its schedule).
+        gone = [event_id for event_id in cancelled.values() if event_id is not None]
+        await asyncio.gather(*(self._delete_event(interaction.guild, event_id) for event_id in gone))
         await self._show_plan(interaction.guild, chosen.series_id)
         drama = self.bot.catalog.get(chosen.drama_slug, interaction.guild.id)
         title = drama.title if drama else chosen.drama_slug

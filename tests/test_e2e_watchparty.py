@@ -5,6 +5,7 @@ simcord's clock starts at 2026-01-01 00:00 UTC; ``advance_time`` moves it (and t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -317,6 +318,30 @@ async def test_cancel_one_party_or_the_rest_of_the_series(club: Club) -> None:
 
     await advance_to(club, FIRST + timedelta(weeks=1, minutes=-15))
     assert not any("Episode 2" in m.content for m in bot_messages(club))
+
+
+async def test_cancelling_a_series_deletes_its_events_together(club: Club, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each deletion is a request to Discord; a long series does not wait for them one by one."""
+    await schedule(club)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    delete = discord.ScheduledEvent.delete
+    in_flight: list[int] = []
+    most = 0
+
+    async def counted(event: discord.ScheduledEvent) -> None:
+        nonlocal most
+        in_flight.append(event.id)
+        most = max(most, len(in_flight))
+        try:
+            await asyncio.sleep(0)  # Discord takes a while to answer: the other deletions may start meanwhile
+            await delete(event)
+        finally:
+            in_flight.remove(event.id)
+
+    monkeypatch.setattr(discord.ScheduledEvent, "delete", counted)
+    result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[0]["value"], series=True)
+    assert "Cancelled 4 watch parties" in result.response.content
+    assert events(club) == [] and most == 4
 
 
 async def test_a_party_cancelled_or_given_an_event_while_its_event_is_made_keeps_no_second_event(
