@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.__main__ import Checks
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,5 +31,17 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
     assert "| /watchparty schedule |" in out and "| title autocomplete |" in out
     assert "process start to ready" in out and "peak resident memory" in out
     assert "pure-Python loop) before the run: " in out and "pure-Python loop) after the run: " in out
+    # the machine's speed is checked around each configuration (2 sizes, 1 more vote size) and the start-up probes
+    assert out.count(" s before these runs, ") == 3
+    assert " s before the start-up probes, " in out
+    assert "(all 10 checks of the run: " in out
     # every command's ratios are to the no-op's runs taken in turn with it, shown beside it
     assert "| command | median ms | p99 ms | floor median ms | floor p99 ms | median / floor | p99 / floor |" in out
+
+
+def test_a_missed_target_says_whether_the_machine_was_slow_around_it() -> None:
+    assert Checks(0.55, 0.57).note(fastest=0.52).endswith(": no slow stretch")
+    assert Checks(0.55, 0.70).note(fastest=0.52).endswith(": a slow stretch")
+    assert Checks(0.70, 0.55).note(fastest=0.52) == (
+        "CPU check around it 0.70 / 0.55 s, the run's fastest 0.52 s: a slow stretch"
+    )
