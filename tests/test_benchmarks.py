@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.__main__ import Checks
+from benchmarks.__main__ import Checks, Timing, floor_note
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,8 +40,12 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
 
 
 def test_a_missed_target_says_whether_the_machine_was_slow_around_it() -> None:
-    assert Checks(0.55, 0.57).note(fastest=0.52).endswith(": no slow stretch")
-    assert Checks(0.55, 0.70).note(fastest=0.52).endswith(": a slow stretch")
+    assert Checks(0.55, 0.57).note(fastest=0.52).endswith(": not slow")
+    assert Checks(0.55, 0.70).note(fastest=0.52).endswith(": slow")
     assert Checks(0.70, 0.55).note(fastest=0.52) == (
-        "CPU check around it 0.70 / 0.55 s, the run's fastest 0.52 s: a slow stretch"
+        "CPU check around it 0.70 / 0.55 s, the run's fastest 0.52 s: slow"
+    )
+    beside = Timing(3.57, 5.91, floor=Timing(2.04, 3.00))
+    assert floor_note(beside, lowest_ms=1.66) == (
+        "the no-op beside it 2.04 ms at the median, 1.23x the run's lowest (1.66 ms)"
     )
