@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +89,7 @@ def _freeze(table: dict[str, int | list[int]]) -> dict[str, int | tuple[int, ...
     return table  # type: ignore[return-value]
 
 
-def _join(texts: Sequence[str]) -> str:
+def _join(texts: Collection[str]) -> str:
     """Non-empty keys as one text, a line break between each (folded keys and slugs never
     contain one; an empty key is never stored, so ``""`` is the empty list)."""
     if not texts:
@@ -129,7 +129,7 @@ def _unpack(
     return [numbers[number] if number >= 0 else tuples[-number - 1] for number in array("i", packed)]
 
 
-def _refer(texts: list[str], keys: list[str]) -> tuple[bytes, str]:
+def _refer(texts: list[str], keys: Iterable[str]) -> tuple[bytes, str]:
     """Each of ``texts`` (distinct) as its position among ``keys``, or, if it is not a key,
     as ``-(n + 1)``, its place ``n`` among the returned other texts."""
     wanted = {text: number for number, text in enumerate(texts)}  # the smaller side is mapped
@@ -149,20 +149,51 @@ def _resolve(places: bytes, extra: str, keys: list[str]) -> list[str]:
     return [keys[place] if place >= 0 else others[-place - 1] for place in array("i", places)]
 
 
+def _lengths_that_can_match(length: int) -> tuple[int, int]:
+    """The shortest and longest key that can score :data:`SUGGEST_CUTOFF` against a query of
+    ``length`` characters (give or take one, so that rounding never drops a key).
+
+    rapidfuzz's ratio is ``200 * LCS / (len(query) + len(key))`` and the longest common
+    subsequence is no longer than the shorter of the two, so a key much longer or much shorter
+    than the query cannot come close. Autocomplete queries are the start of what a member means
+    to type, shorter than most titles: a query of 7 letters can only match keys of 3 to 18.
+    """
+    cutoff = int(SUGGEST_CUTOFF)
+    return length * cutoff // (200 - cutoff) - 1, length * (200 - cutoff) // cutoff + 1
+
+
+def _by_length(keys: Iterable[str]) -> tuple[list[str], array[int]]:
+    """The keys, shortest first (in their order within a length), and where each length starts:
+    the keys of ``n`` characters or more are those from ``starts[min(n, len(starts) - 1)]`` on."""
+    ordered = sorted(keys, key=len)
+    longest = len(ordered[-1]) if ordered else 0
+    return ordered, array("i", (bisect.bisect_left(ordered, n, key=len) for n in range(longest + 2)))
+
+
 class _KeyIndex:
     """Folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups.
 
-    Fuzzy matching scans only the whole keys (one per name). Prefix matching is a binary search
-    over sorted prefix keys: for titles these are the start of every word (``"river"`` finds
-    *Moon River*), kept in a table of their own; for names (:meth:`of_names`) they are the
-    keys themselves, whose owners the exact table already holds. Kept compact for catalogs of
+    Fuzzy matching scans the whole keys (one per name), kept shortest first so that it reads only
+    those of a length that can match (:func:`_lengths_that_can_match`). Prefix matching is a
+    binary search over sorted prefix keys: for titles these are the start of every word
+    (``"river"`` finds *Moon River*), kept in a table of their own; for names
+    (:meth:`of_names`) they are the keys themselves, whose owners the exact table already
+    holds. Kept compact for catalogs of
     many thousands: owners are small integers, a key owned once maps to an int (not a tuple),
     and a title prefix's owners sit in one array beside the sorted keys (a negative entry points
     into a table of the few prefixes several owners share). Built in one pass with no temporary
     pairs, so building costs little more memory than the index itself.
     """
 
-    __slots__ = ("_exact", "_owners", "_prefix_keys", "_prefix_owners", "_shared_prefixes", "_whole_keys")
+    __slots__ = (
+        "_exact",
+        "_length_starts",
+        "_owners",
+        "_prefix_keys",
+        "_prefix_owners",
+        "_shared_prefixes",
+        "_whole_keys",
+    )
 
     def __init__(self, entries: Iterable[Entry], exact_only: Iterable[tuple[str, str]] = ()) -> None:
         """``entries`` are found whole and by their prefixes; ``exact_only`` (key, owner) pairs
@@ -177,7 +208,7 @@ class _KeyIndex:
             for start in prefixes:
                 if start:
                     _own(starts, start, number)
-        self._whole_keys = list(exact)
+        self._whole_keys, self._length_starts = _by_length(exact)
         for key, owner in exact_only:
             if key:
                 _own(exact, key, numbers.setdefault(owner, len(numbers)))
@@ -195,9 +226,9 @@ class _KeyIndex:
         ``exact`` holds each key's owners as places in ``owners``, as :func:`_own` writes them."""
         index = cls.__new__(cls)
         index._owners = owners
-        index._whole_keys = list(exact)
+        index._whole_keys, index._length_starts = _by_length(exact)
         index._exact = _freeze(exact)
-        index._prefix_keys = sorted(index._whole_keys)
+        index._prefix_keys = sorted(exact)
         index._prefix_owners = None
         index._shared_prefixes = ()
         return index
@@ -211,7 +242,7 @@ class _KeyIndex:
         memory than its own size (the dicts and lists themselves would need a table of every
         shared object).
         """
-        keys = self._whole_keys if len(self._whole_keys) == len(self._exact) else list(self._exact)
+        keys = self._exact.keys()
         yield _join(keys)
         yield _pack(self._exact.values())
         yield len(self._whole_keys)  # the whole keys are the exact table's first ones
@@ -235,9 +266,10 @@ class _KeyIndex:
         index._exact = dict(zip(keys, _unpack(exact_owners, exact_shared, numbers), strict=True))
         if len(index._exact) != len(keys):
             raise ValueError("a key is listed twice")
-        index._whole_keys = keys if whole == len(keys) else keys[:whole]
+        whole_keys = keys if whole == len(keys) else keys[:whole]
+        index._whole_keys, index._length_starts = _by_length(whole_keys)
         if prefixes is None:
-            index._prefix_keys = sorted(index._whole_keys)
+            index._prefix_keys = sorted(whole_keys)
             index._prefix_owners = None
             index._shared_prefixes = ()
         else:
@@ -280,10 +312,14 @@ class _KeyIndex:
         return list(found)[:limit]
 
     def fuzzy(self, key: str, limit: int) -> dict[str, float]:
-        """Whole-key similarity (rapidfuzz's normalized Indel ratio), 0..100."""
+        """Whole-key similarity (rapidfuzz's normalized Indel ratio), 0..100; of equal scores,
+        the shorter key's first."""
+        shortest, longest = _lengths_that_can_match(len(key))
+        starts, last = self._length_starts, len(self._length_starts) - 1
+        keys = self._whole_keys[starts[min(max(shortest, 0), last)] : starts[min(longest + 1, last)]]
         best: dict[str, float] = {}
         for match, score, _ in process.extract(
-            key, self._whole_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
+            key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
         ):
             for owner in self._named(self._exact[match]):
                 best[owner] = max(score, best.get(owner, 0.0))

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import marshal
+import random
 import string
 import sys
 import unicodedata
 
 import pytest
+from rapidfuzz import fuzz
 
 from bot.catalog import parse_drama_text
 from bot.folding import fold, fold_name, fold_names, has_key
-from bot.search import EXACT, Indexes, PeopleIndex, TitleIndex, pick
+from bot.search import (
+    EXACT,
+    SUGGEST_CUTOFF,
+    Indexes,
+    PeopleIndex,
+    TitleIndex,
+    _KeyIndex,
+    _lengths_that_can_match,
+    pick,
+    title_entry,
+)
 from bot.settings import DEFAULT_CATALOG_DIR
 from tests.factories import drama_toml
 
@@ -186,3 +198,34 @@ def test_a_state_that_does_not_fit_the_dramas_is_refused() -> None:
         Indexes.thaw(dramas, state[:-1])
     with pytest.raises(ValueError, match="more parts than the indexes"):
         Indexes.thaw(dramas, [*state, None])
+
+
+def test_only_keys_of_a_length_that_can_reach_the_suggestion_cutoff_are_left_out() -> None:
+    """The fuzzy scan skips keys by length alone: none of them could have scored."""
+    for query in range(1, 41):
+        shortest, longest = _lengths_that_can_match(query)
+        for key in range(1, 121):
+            best_possible = 200 * min(query, key) / (query + key)  # every character in common
+            if best_possible >= SUGGEST_CUTOFF:
+                assert shortest <= key <= longest, (query, key)
+
+
+def test_the_fuzzy_scan_finds_what_scoring_every_key_finds() -> None:
+    """Against a scan of every key in the order they were given: the same owners, the same
+    scores, in the same order (of equal scores, the shorter key first)."""
+    rng = random.Random(5)
+    words = ["moon", "river", "hotel", "del", "luna", "사랑", "별", "crash", "landing", "on", "you", "Ünï", "1"]
+    names = {" ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(600)}
+    entries = [title_entry(f"d{number}", name) for number, name in enumerate(sorted(names))]
+    index = _KeyIndex(entries)
+    keys = list(dict.fromkeys(whole for _, whole, _ in entries if whole))
+    queries = [fold(" ".join(rng.choices(words, k=rng.randint(1, 5)))) for _ in range(300)]
+    queries += [key[:cut] + "x" + key[cut + 1 :] for key in rng.sample(keys, 100) for cut in [rng.randrange(len(key))]]
+    for query in queries:
+        scored = [(fuzz.ratio(query, key), len(key), place, key) for place, key in enumerate(keys)]
+        kept = sorted((s for s in scored if s[0] >= SUGGEST_CUTOFF), key=lambda s: (-s[0], s[1], s[2]))
+        expected: dict[str, float] = {}
+        for score, _, _, key in kept[: 5 * 3]:
+            for owner in index.exact(key):
+                expected[owner] = max(score, expected.get(owner, 0.0))
+        assert list(index.fuzzy(query, 5).items()) == list(expected.items()), query
