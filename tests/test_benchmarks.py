@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.__main__ import Checks, Timing, floor_note
+from benchmarks.__main__ import Checks, Timing, floor_note, missed_command_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,3 +49,27 @@ def test_a_missed_target_says_whether_the_machine_was_slow_around_it() -> None:
     assert floor_note(beside, lowest_ms=1.66) == (
         "the no-op beside it 2.04 ms at the median, 1.23x the run's lowest (1.66 ms)"
     )
+
+
+def test_targets_are_checked_at_every_size_not_only_the_largest() -> None:
+    """Title autocomplete does not depend on votes: a miss with no votes is a miss."""
+    floor = Timing(1.70, 2.50)
+    by_size = {
+        (1, 0): {"no-op (floor)": floor, "/watchparty schedule": Timing(4.0, 8.0, floor=Timing(1.65, 2.50))},
+        (10_000, 0): {"no-op (floor)": floor, "title autocomplete": Timing(3.70, 5.55, floor=Timing(2.31, 2.86))},
+        (10_000, 1_000_000): {"no-op (floor)": floor, "title autocomplete": Timing(2.43, 3.93, floor=floor)},
+    }
+    quiet, slow = Checks(0.56, 0.63), Checks(0.84, 0.84)
+    missed = missed_command_targets(by_size, {(1, 0): quiet, (10_000, 0): slow, (10_000, 1_000_000): quiet})
+    assert missed == [
+        (
+            "/watchparty schedule at 1 drama, 0 votes: p99 is 3.20x the floor > 3.0x;"
+            " the no-op beside it 1.65 ms at the median, 1.00x the run's lowest (1.65 ms)",
+            quiet,
+        ),
+        (
+            "title autocomplete at 10,000 dramas, 0 votes: p99 5.55 ms > 5.0 ms;"
+            " the no-op beside it 2.31 ms at the median, 1.40x the run's lowest (1.65 ms)",
+            slow,
+        ),
+    ]
