@@ -84,9 +84,10 @@ class Checks:
     def note(self, fastest: float) -> str:
         """For a missed target: the checks around it, and whether they were slow for this run.
 
-        The check times arithmetic only: in the sixth session, two configurations in which the
-        no-op itself ran 27% and 38% slower than its quickest in the run had checks that
-        were not slow. So a command's miss also names the no-op's runs beside it (:func:`floor_note`)."""
+        The check times arithmetic only: in the sixth session title autocomplete missed 5 ms in
+        seven configurations whose no-op ran 1.18x to 1.42x its lowest median in the run, and
+        the check was slow around one of them. So a command's miss also names the no-op's runs
+        beside it (:func:`floor_note`)."""
         slowest = max(self.before, self.after)
         kind = "slow" if slowest > SLOW_CHECK * fastest else "not slow"
         return f"CPU check around it {self.before:.2f} / {self.after:.2f} s, the run's fastest {fastest:.2f} s: {kind}"
