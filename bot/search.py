@@ -178,11 +178,11 @@ class _KeyIndex:
     binary search over sorted prefix keys: for titles these are the start of every word
     (``"river"`` finds *Moon River*), kept in a table of their own; for names
     (:meth:`of_names`) they are the keys themselves, whose owners the exact table already
-    holds. Kept compact for catalogs of
-    many thousands: owners are small integers, a key owned once maps to an int (not a tuple),
-    and a title prefix's owners sit in one array beside the sorted keys (a negative entry points
-    into a table of the few prefixes several owners share). Built in one pass with no temporary
-    pairs, so building costs little more memory than the index itself.
+    holds. Kept compact for catalogs of many thousands: owners are small integers, a key owned
+    once maps to an int (not a tuple), and a title prefix's owners sit in one array beside the
+    sorted keys (a negative entry points into a table of the few prefixes several owners share).
+    Built in one pass with no temporary pairs, so building costs little more memory than the
+    index itself.
     """
 
     __slots__ = (
