@@ -375,6 +375,11 @@ def timing_rows(results: dict[str, Timing]) -> list[list[str]]:
     return rows
 
 
+def club_size(dramas: int, votes: int) -> str:
+    """A configuration as the tables and the missed targets name it: "10,000 dramas, 0 votes"."""
+    return f"{dramas:,} drama{'' if dramas == 1 else 's'}, {votes:,} votes"
+
+
 def missed_command_targets(
     by_size: dict[tuple[int, int], dict[str, Timing]], around: dict[tuple[int, int], Checks]
 ) -> list[tuple[str, Checks]]:
@@ -384,7 +389,7 @@ def missed_command_targets(
     lowest_floor = min(t.baseline.median_ms for results in by_size.values() for t in results.values())
     missed: list[tuple[str, Checks]] = []
     for (size, votes), results in by_size.items():
-        where = f"{size:,} drama{'' if size == 1 else 's'}, {votes:,} votes"
+        where = club_size(size, votes)
         for name, t in results.items():
             if name == "no-op (floor)":
                 continue
@@ -450,7 +455,7 @@ async def main(argv: list[str] | None = None) -> int:
             results, around = await checked(command_timings_alone(size, votes, plan.runs, workdir))
             by_size[(size, votes)] = results
             around_size[(size, votes)] = around
-            print(f"## {size:,} drama{'' if size == 1 else 's'}, {votes:,} votes\n")
+            print(f"## {club_size(size, votes)}\n")
             print(table(headers, timing_rows(results)) + "\n")
             print(around.line("these runs") + "\n")
 
