@@ -203,6 +203,9 @@ async def command_timings(catalog_size: int, votes: int, runs: int, workdir: Pat
                 start=(first + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M"),
             ),
             "title autocomplete": lambda i: members[0].autocomplete(channel, "drama", "title", "moon riv"),
+            # half-way through "han sohee", which folds to "hansohi": no name starts with "hansohe",
+            # so the 25 choices come from the fuzzy pass
+            "name autocomplete": lambda i: members[0].autocomplete(channel, "actor", "name", "han sohe"),
         }
         # Each command's runs take turns with the no-op's, so that each ratio compares runs made
         # in the same seconds: the no-op alone drifts by up to a quarter from one block to the next.
@@ -384,8 +387,9 @@ def missed_command_targets(
     by_size: dict[tuple[int, int], dict[str, Timing]], around: dict[tuple[int, int], Checks]
 ) -> list[tuple[str, Checks]]:
     """Every command's targets, checked at every size: the issue sets them at the largest size,
-    but title autocomplete and the look-ups do not depend on votes, so the three configurations
-    of the largest catalog are three samples of them."""
+    but autocomplete and the look-ups do not depend on votes, so the three configurations of the
+    largest catalog are three samples of them. The issue's 5 ms is for title autocomplete; name
+    autocomplete is held to it too."""
     lowest_floor = min(t.baseline.median_ms for results in by_size.values() for t in results.values())
     missed: list[tuple[str, Checks]] = []
     for (size, votes), results in by_size.items():
@@ -393,7 +397,7 @@ def missed_command_targets(
         for name, t in results.items():
             if name == "no-op (floor)":
                 continue
-            limit = TARGET_AUTOCOMPLETE_MS if name == "title autocomplete" else TARGET_COMMAND_MS
+            limit = TARGET_AUTOCOMPLETE_MS if name.endswith("autocomplete") else TARGET_COMMAND_MS
             ratio = t.p99_ms / t.baseline.p99_ms
             lines = []
             if t.p99_ms > limit:

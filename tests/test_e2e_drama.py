@@ -102,3 +102,15 @@ async def test_an_unknown_person_is_answered_privately(club: Club) -> None:
 async def test_actor_autocomplete_names_the_character(club: Club) -> None:
     choices = await club.alice.autocomplete(club.channel, "actor", "name", "han so")
     assert choices[0] == {"name": "Han So-Hee (Lee Eun-Su, Soundtrack #1)", "value": "Han So-Hee"}
+
+
+async def test_autocomplete_forgives_a_typo_after_the_first_letter(club: Club) -> None:
+    """Autocomplete reads the keys that begin as the query does; the command reads them all."""
+    titles = await club.alice.autocomplete(club.channel, "drama", "title", "soudntrak")
+    assert titles == [{"name": "Soundtrack #1 (2022)", "value": "soundtrack-1"}]
+    names = await club.alice.autocomplete(club.channel, "actor", "name", "han sohi")
+    assert names[0] == {"name": "Han So-Hee (Lee Eun-Su, Soundtrack #1)", "value": "Han So-Hee"}
+
+    assert await club.alice.autocomplete(club.channel, "actor", "name", "jan so-hee") == []
+    result = await club.alice.slash(club.channel, "actor", name="jan so-hee")
+    assert result.response.embeds[0].title == "Han So-Hee"

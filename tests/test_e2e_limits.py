@@ -103,3 +103,8 @@ async def test_two_dramas_with_one_title_are_told_apart_by_year(club: Club) -> N
     assert chosen.response.embeds[0].title == "Twin Flames (2022)"
     choices = await club.alice.autocomplete(club.channel, "drama", "title", "twin fl")
     assert {c["name"] for c in choices[:2]} == {"Twin Flames (2015)", "Twin Flames (2022)"}
+
+
+async def test_autocomplete_finds_a_typo_in_any_word_of_a_title(club: Club) -> None:
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "stroy 42")
+    assert choices[0]["name"].startswith("Moon River Story 42 (")

@@ -7,6 +7,7 @@ import random
 import string
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable
 
 import pytest
 from rapidfuzz import fuzz
@@ -210,22 +211,90 @@ def test_only_keys_of_a_length_that_can_reach_the_suggestion_cutoff_are_left_out
                 assert shortest <= key <= longest, (query, key)
 
 
-def test_the_fuzzy_scan_finds_what_scoring_every_key_finds() -> None:
-    """Against a scan of every key in the order they were given: the same owners, the same
-    scores, in the same order (of equal scores, the shorter key first)."""
-    rng = random.Random(5)
+def _best(
+    scored: list[tuple[float, str]], owners_of: Callable[[str], Iterable[str]], limit: int
+) -> list[tuple[str, float]]:
+    """What a member is shown of keys scored best first: their owners, each at its best score,
+    the best ``limit`` (of equal scores, the one found first)."""
+    best: dict[str, float] = {}
+    for score, key in scored:
+        for owner in owners_of(key):
+            best.setdefault(owner, score)
+    return sorted(best.items(), key=lambda item: -item[1])[:limit]
+
+
+def _shown(scores: dict[str, float], limit: int) -> list[tuple[str, float]]:
+    return sorted(scores.items(), key=lambda item: -item[1])[:limit]
+
+
+def _title_entries(rng: random.Random) -> list[tuple[str, str, tuple[str, ...]]]:
     words = ["moon", "river", "hotel", "del", "luna", "사랑", "별", "crash", "landing", "on", "you", "Ünï", "1"]
-    names = {" ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(600)}
-    entries = [title_entry(f"d{number}", name) for number, name in enumerate(sorted(names))]
+    names = sorted({" ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(600)})
+    # a few owners with many titles, so that one owner is found through several keys
+    return [title_entry(f"d{number % 450}", name) for number, name in enumerate(names)]
+
+
+def _queries(rng: random.Random, keys: list[str]) -> list[str]:
+    words = ["moon", "river", "hotel", "luna", "사랑", "crash", "on", "you", "1"]
+    queries = [fold(" ".join(rng.choices(words, k=rng.randint(1, 5)))) for _ in range(300)]
+    return queries + [
+        key[:cut] + "x" + key[cut + 1 :] for key in rng.sample(keys, 100) for cut in [rng.randrange(len(key))]
+    ]
+
+
+def test_the_fuzzy_scan_finds_what_scoring_every_key_finds() -> None:
+    """Against scoring every whole key in the order they were given: the same best owners with
+    the same scores, in the same order (of equal scores, the shorter key's first)."""
+    rng = random.Random(5)
+    entries = _title_entries(rng)
     index = _KeyIndex(entries)
     keys = list(dict.fromkeys(whole for _, whole, _ in entries if whole))
-    queries = [fold(" ".join(rng.choices(words, k=rng.randint(1, 5)))) for _ in range(300)]
-    queries += [key[:cut] + "x" + key[cut + 1 :] for key in rng.sample(keys, 100) for cut in [rng.randrange(len(key))]]
-    for query in queries:
+    for query in _queries(rng, keys):
         scored = [(fuzz.ratio(query, key), len(key), place, key) for place, key in enumerate(keys)]
         kept = sorted((s for s in scored if s[0] >= SUGGEST_CUTOFF), key=lambda s: (-s[0], s[1], s[2]))
-        expected: dict[str, float] = {}
-        for score, _, _, key in kept[: 5 * 3]:
-            for owner in index.exact(key):
-                expected[owner] = max(score, expected.get(owner, 0.0))
-        assert list(index.fuzzy(query, 5).items()) == list(expected.items()), query
+        expected = _best([(score, key) for score, _, _, key in kept[: 5 * 3]], index.exact, 5)
+        assert _shown(index.fuzzy(query, 5), 5) == expected, query
+
+
+def test_autocomplete_scores_the_word_starts_that_begin_with_the_querys_first_letter() -> None:
+    """Autocomplete's fuzzy pass, against scoring every word start of every title that begins
+    as the query does: the same best owners with the same scores, in the same order."""
+    rng = random.Random(6)
+    entries = _title_entries(rng)
+    index = _KeyIndex(entries)
+    owners: dict[str, dict[str, None]] = {}
+    for owner, _, starts in entries:
+        for start in starts:
+            owners.setdefault(start, {})[owner] = None
+    keys = sorted(owners)
+    for query in _queries(rng, keys):
+        scored = [(fuzz.ratio(query, key), key) for key in keys if key[0] == query[0]]
+        kept = sorted((s for s in scored if s[0] >= SUGGEST_CUTOFF), key=lambda s: -s[0])
+        expected = _best(kept[: 5 * 3], lambda key: owners[key], 5)
+        assert _shown(index.fuzzy_same_start(query, 5), 5) == expected, query
+
+
+def test_a_name_many_people_share_is_scored_without_naming_them_all() -> None:
+    """A given name with a hundred owners: the best owners are the ones scoring every name
+    finds, and the scan names no more than it shows."""
+    rng = random.Random(7)
+    given = ["Su-Su", "Min-Ji", "Ji-Su", "Ha-Na", "Seo-Yeon"]
+    surnames = [a + b + c for a in "BDGKMNPRST" for b in "aeiou" for c in "mnk"]
+    names = list(dict.fromkeys(f"{rng.choice(surnames)} {rng.choice(given)}" for _ in range(900)))
+    people = PeopleIndex.build(
+        [
+            parse_drama_text(drama_toml(f"Show {n}", 2000 + n % 25, cast=[(name, f"Role {n}", "lead")]), f"{n}.toml")
+            for n, name in enumerate(names)
+        ]
+    )
+    keys = people._keys
+    for query in ["susu", "susi", "minji", "jisa", "hna", "kimsusu4"]:
+        every = sorted(
+            ((fuzz.ratio(query, key), key) for key in keys._prefix_keys if key[0] == query[0]),
+            key=lambda s: -s[0],
+        )
+        kept = [s for s in every if s[0] >= SUGGEST_CUTOFF][: 25 * 3]
+        found = keys.fuzzy_same_start(query, 25)
+        expected = _best(kept, keys.exact, 25)
+        assert _shown(found, 25) == expected, query
+        assert len(found) == len(expected), query  # "susu" alone is the given name of 102
