@@ -122,6 +122,7 @@ TARGET_FLOOR_RATIO = 3.0
 TARGET_STARTUP_S = 2.0
 TARGET_MEMORY_BYTES = 150 * 10**6  # the issue's 150 MB, in bytes (143 MiB)
 SLOW_CHECK = 1.2  # a CPU check this much slower than the run's fastest marks a slow stretch
+BEYOND_THE_ISSUE = ("name autocomplete",)  # measured too, and held to the targets of its kind
 
 
 def mb(kib: int) -> str:
@@ -384,18 +385,18 @@ def club_size(dramas: int, votes: int) -> str:
 
 
 def missed_command_targets(
-    by_size: dict[tuple[int, int], dict[str, Timing]], around: dict[tuple[int, int], Checks]
+    by_size: dict[tuple[int, int], dict[str, Timing]], around: dict[tuple[int, int], Checks], *, beyond: bool = False
 ) -> list[tuple[str, Checks]]:
     """Every command's targets, checked at every size: the issue sets them at the largest size,
     but autocomplete and the look-ups do not depend on votes, so the three configurations of the
-    largest catalog are three samples of them. The issue's 5 ms is for title autocomplete; name
-    autocomplete is held to it too."""
+    largest catalog are three samples of them. With ``beyond``, the figures measured beyond the
+    issue's (:data:`BEYOND_THE_ISSUE`) instead, held to the same targets."""
     lowest_floor = min(t.baseline.median_ms for results in by_size.values() for t in results.values())
     missed: list[tuple[str, Checks]] = []
     for (size, votes), results in by_size.items():
         where = club_size(size, votes)
         for name, t in results.items():
-            if name == "no-op (floor)":
+            if name == "no-op (floor)" or (name in BEYOND_THE_ISSUE) != beyond:
                 continue
             limit = TARGET_AUTOCOMPLETE_MS if name.endswith("autocomplete") else TARGET_COMMAND_MS
             ratio = t.p99_ms / t.baseline.p99_ms
@@ -489,6 +490,7 @@ async def main(argv: list[str] | None = None) -> int:
         )
 
         failures += missed_command_targets(by_size, around_size)
+        beyond = missed_command_targets(by_size, around_size, beyond=True)
 
         ours, per_row, batch = await vote_throughput(plan.throughput_votes, workdir)
         print(f"## Vote throughput ({plan.throughput_votes:,} votes from distinct members, fired at once)\n")
@@ -553,12 +555,13 @@ async def main(argv: list[str] | None = None) -> int:
     if args.quick:
         print("Quick mode checks that the benchmarks run; targets apply to the full sizes only.")
         return 0
-    if not failures:
-        print("All targets met.")
-        return 0
-    print("Missed:")
+    print("All targets met." if not failures else "Missed:")
     for failure, around in failures:
         print(f"- {failure}" + (f" ({around.note(min(checks))})" if around else ""))
+    figures = " and ".join(BEYOND_THE_ISSUE)
+    print(f"\nBeyond the issue's figures, {figures}: " + ("every target met." if not beyond else "missed:"))
+    for failure, around in beyond:
+        print(f"- {failure} ({around.note(min(checks))})")
     return 0
 
 

@@ -53,8 +53,9 @@ def test_a_missed_target_says_whether_the_machine_was_slow_around_it() -> None:
 
 
 def test_targets_are_checked_at_every_size_not_only_the_largest() -> None:
-    """Autocomplete does not depend on votes: a miss with no votes is a miss. Name autocomplete
-    is held to the 5 ms of title autocomplete, not to a command's 20 ms."""
+    """Autocomplete does not depend on votes: a miss with no votes is a miss. Name autocomplete,
+    measured beyond the issue's figures, is held to the 5 ms of title autocomplete (not to a
+    command's 20 ms) and listed apart."""
     floor = Timing(1.70, 2.50)
     by_size = {
         (1, 0): {"no-op (floor)": floor, "/watchparty schedule": Timing(4.0, 8.0, floor=Timing(1.65, 2.50))},
@@ -66,7 +67,8 @@ def test_targets_are_checked_at_every_size_not_only_the_largest() -> None:
         },
     }
     quiet, slow = Checks(0.56, 0.63), Checks(0.84, 0.84)
-    missed = missed_command_targets(by_size, {(1, 0): quiet, (10_000, 0): slow, (10_000, 1_000_000): quiet})
+    around = {(1, 0): quiet, (10_000, 0): slow, (10_000, 1_000_000): quiet}
+    missed = missed_command_targets(by_size, around)
     assert missed == [
         (
             "/watchparty schedule at 1 drama, 0 votes: p99 is 3.20x the floor > 3.0x;"
@@ -78,6 +80,8 @@ def test_targets_are_checked_at_every_size_not_only_the_largest() -> None:
             " the no-op beside it 2.31 ms at the median, 1.40x the run's lowest (1.65 ms)",
             slow,
         ),
+    ]
+    assert missed_command_targets(by_size, around, beyond=True) == [
         (
             "name autocomplete at 10,000 dramas, 1,000,000 votes: p99 5.20 ms > 5.0 ms;"
             " the no-op beside it 1.70 ms at the median, 1.03x the run's lowest (1.65 ms)",
