@@ -355,8 +355,8 @@ class _KeyIndex:
         return self._best_owners(((score, self._prefix_held(start + place)) for _, score, place in found), limit)
 
     def ranked(self, key: str, *, limit: int, prefix: bool) -> dict[str, float]:
-        """Owner -> score: exact matches :data:`EXACT`, prefix ones :data:`PREFIX`, else fuzzy
-        (for autocomplete, ``prefix``, :meth:`fuzzy_same_start`)."""
+        """Owner -> score: exact matches :data:`EXACT`, prefix ones :data:`PREFIX`, else fuzzy:
+        :meth:`fuzzy`, or for autocomplete (``prefix``) :meth:`fuzzy_same_start`."""
         if not key:
             return {}
         exact = self.exact(key)

@@ -227,16 +227,17 @@ def _shown(scores: dict[str, float], limit: int) -> list[tuple[str, float]]:
     return sorted(scores.items(), key=lambda item: -item[1])[:limit]
 
 
+_WORDS = ["moon", "river", "hotel", "del", "luna", "사랑", "별", "crash", "landing", "on", "you", "Ünï", "1"]
+
+
 def _title_entries(rng: random.Random) -> list[tuple[str, str, tuple[str, ...]]]:
-    words = ["moon", "river", "hotel", "del", "luna", "사랑", "별", "crash", "landing", "on", "you", "Ünï", "1"]
-    names = sorted({" ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(600)})
+    names = sorted({" ".join(rng.choices(_WORDS, k=rng.randint(1, 6))) for _ in range(600)})
     # a few owners with many titles, so that one owner is found through several keys
     return [title_entry(f"d{number % 450}", name) for number, name in enumerate(names)]
 
 
 def _queries(rng: random.Random, keys: list[str]) -> list[str]:
-    words = ["moon", "river", "hotel", "luna", "사랑", "crash", "on", "you", "1"]
-    queries = [fold(" ".join(rng.choices(words, k=rng.randint(1, 5)))) for _ in range(300)]
+    queries = [fold(" ".join(rng.choices(_WORDS, k=rng.randint(1, 5)))) for _ in range(300)]
     return queries + [
         key[:cut] + "x" + key[cut + 1 :] for key in rng.sample(keys, 100) for cut in [rng.randrange(len(key))]
     ]
