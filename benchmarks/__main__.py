@@ -555,13 +555,16 @@ async def main(argv: list[str] | None = None) -> int:
     if args.quick:
         print("Quick mode checks that the benchmarks run; targets apply to the full sizes only.")
         return 0
+
+    def listed(missed: list[tuple[str, Checks | None]]) -> None:
+        for failure, around in missed:
+            print(f"- {failure}" + (f" ({around.note(min(checks))})" if around else ""))
+
     print("All targets met." if not failures else "Missed:")
-    for failure, around in failures:
-        print(f"- {failure}" + (f" ({around.note(min(checks))})" if around else ""))
+    listed(failures)
     figures = " and ".join(BEYOND_THE_ISSUE)
     print(f"\nBeyond the issue's figures, {figures}: " + ("every target met." if not beyond else "missed:"))
-    for failure, around in beyond:
-        print(f"- {failure} ({around.note(min(checks))})")
+    listed(beyond)
     return 0
 
 

@@ -171,6 +171,12 @@ def _by_length(keys: Iterable[str]) -> tuple[list[str], array[int]]:
     return ordered, array("i", (bisect.bisect_left(ordered, n, key=len) for n in range(longest + 2)))
 
 
+def _scan(key: str, keys: Sequence[str], limit: int) -> list[tuple[str, float, int]]:
+    """The keys most like ``key`` that reach :data:`SUGGEST_CUTOFF`, best first, as (key, score,
+    place in ``keys``): three times ``limit``, as several keys can have one owner."""
+    return process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF)
+
+
 class _KeyIndex:
     """Folded keys, each owned by one or more ids: exact, prefix and fuzzy look-ups.
 
@@ -336,8 +342,7 @@ class _KeyIndex:
         shortest, longest = _lengths_that_can_match(len(key))
         starts, last = self._length_starts, len(self._length_starts) - 1
         keys = self._whole_keys[starts[min(max(shortest, 0), last)] : starts[min(longest + 1, last)]]
-        found = process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF)
-        return self._best_owners(((score, self._exact[match]) for match, score, _ in found), limit)
+        return self._best_owners(((score, self._exact[match]) for match, score, _ in _scan(key, keys, limit)), limit)
 
     def fuzzy_same_start(self, key: str, limit: int) -> dict[str, float]:
         """Autocomplete's fuzzy pass: as :meth:`fuzzy`, but over the prefix keys (the start of
@@ -351,7 +356,7 @@ class _KeyIndex:
         keys = self._prefix_keys
         start = bisect.bisect_left(keys, key[0])
         end = bisect.bisect_left(keys, chr(ord(key[0]) + 1), start) if key[0] < chr(sys.maxunicode) else len(keys)
-        found = process.extract(key, keys[start:end], scorer=fuzz.ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF)
+        found = _scan(key, keys[start:end], limit)
         return self._best_owners(((score, self._prefix_held(start + place)) for _, score, place in found), limit)
 
     def ranked(self, key: str, *, limit: int, prefix: bool) -> dict[str, float]:
