@@ -108,13 +108,16 @@ class Plan:
     throughput_votes: int
     startup_dramas: int
     startup_reminders: int
+    startup_probes: int  # first starts (each on a new database) and restarts, taken in turn
     memory_dramas: int
     memory_votes: int
     cpu_check_loops: int
 
 
-FULL = Plan((1, 1_000, 10_000), (0, 100_000, 1_000_000), 1_000, 10_000, 10_000, 10_000, 10_000, 1_000_000, 20_000_000)
-QUICK = Plan((1, 50), (0, 1_000), 5, 200, 50, 50, 50, 1_000, 1_000_000)
+FULL = Plan(
+    (1, 1_000, 10_000), (0, 100_000, 1_000_000), 1_000, 10_000, 10_000, 10_000, 7, 10_000, 1_000_000, 20_000_000
+)
+QUICK = Plan((1, 50), (0, 1_000), 5, 200, 50, 50, 2, 50, 1_000, 1_000_000)
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_AUTOCOMPLETE_MS = 5.0
 TARGET_COMMAND_MS = 20.0
@@ -343,16 +346,59 @@ async def probe(kind: str, database: Path, folder: Path) -> Probe:
     return Probe(ready, int(fields["maxrss_kib"]))
 
 
-async def first_and_later_start(kind: str, dramas: int, extra: int, workdir: Path) -> tuple[Probe, Probe]:
+async def first_and_later_start(
+    kind: str, dramas: int, extra: int, workdir: Path, attempt: int = 0
+) -> tuple[Probe, Probe]:
     """The first start on a new database (every catalog file read and validated), then a restart
     on the same database and unchanged files (validated dramas read from the catalog cache)."""
-    folder, slugs, database = await prepare(workdir, f"{kind}-{dramas}-{extra}", dramas)
+    folder, slugs, database = await prepare(workdir, f"{kind}-{dramas}-{extra}-{attempt}", dramas)
     if kind == "startup":
         add_pending_reminders(database, slugs[0], extra)
     else:
         add_votes(database, slugs, extra)
     first = await probe(kind, database, folder)
     return first, await probe(kind, database, folder)
+
+
+@dataclass(frozen=True)
+class Starts:
+    """Seconds from process start to ready, over several starts of one kind."""
+
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def slowest(self) -> float:
+        return max(self.seconds)
+
+    def cell(self) -> str:
+        return f"{self.median:.2f} s (median of {len(self.seconds)}; slowest {self.slowest:.2f} s)"
+
+
+async def start_up_times(dramas: int, reminders: int, probes: int, workdir: Path) -> tuple[Starts, Starts]:
+    """``probes`` first starts, each on a new database with the same pending reminders and each
+    followed by a restart on it: a start is one sample, and one sample of a noisy machine says
+    little, so the figure is their median, as every other figure's is (the slowest beside it)."""
+    first: list[float] = []
+    later: list[float] = []
+    for attempt in range(probes):
+        started, restarted = await first_and_later_start("startup", dramas, reminders, workdir, attempt)
+        first.append(started.ready_s)
+        later.append(restarted.ready_s)
+    return Starts(first), Starts(later)
+
+
+def missed_start_up(first: Starts, later: Starts) -> list[str]:
+    """The start-up target, held to the median of each kind of start."""
+    return [
+        f"start-up ({when}) {starts.median:.2f} s at the median > {TARGET_STARTUP_S:g} s"
+        f" (slowest {starts.slowest:.2f} s)"
+        for when, starts in (("first start", first), ("later starts", later))
+        if starts.median > TARGET_STARTUP_S
+    ]
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -511,7 +557,7 @@ async def main(argv: list[str] | None = None) -> int:
             failures.append((f"vote store is {per_row / ours:.1f}x slower than raw per-row sqlite3 (> 5x)", None))
 
         startup, around_startup = await checked(
-            first_and_later_start("startup", plan.startup_dramas, plan.startup_reminders, workdir)
+            start_up_times(plan.startup_dramas, plan.startup_reminders, plan.startup_probes, workdir)
         )
         memory = await first_and_later_start("memory", plan.memory_dramas, plan.memory_votes, workdir)
         print("## Start-up and memory\n")
@@ -527,8 +573,8 @@ async def main(argv: list[str] | None = None) -> int:
                 [
                     [
                         f"process start to ready ({startup_label})",
-                        f"{startup[0].ready_s:.2f} s",
-                        f"{startup[1].ready_s:.2f} s",
+                        startup[0].cell(),
+                        startup[1].cell(),
                     ],
                     [
                         f"peak resident memory ({memory_label})",
@@ -540,9 +586,7 @@ async def main(argv: list[str] | None = None) -> int:
             + "\n"
         )
         print(around_startup.line("the start-up probes") + "\n")
-        for when, started in zip(("first start", "later starts"), startup, strict=True):
-            if started.ready_s > TARGET_STARTUP_S:
-                failures.append((f"start-up ({when}) {started.ready_s:.2f} s > {TARGET_STARTUP_S:g} s", around_startup))
+        failures += [(missed, around_startup) for missed in missed_start_up(*startup)]
         for when, measured in zip(("first start", "later starts"), memory, strict=True):
             if measured.peak_kib * 1024 > TARGET_MEMORY_BYTES:
                 target_mb = TARGET_MEMORY_BYTES // 10**6
