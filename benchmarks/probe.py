@@ -1,8 +1,9 @@
 """A bot started in its own process for the start-up and memory figures (run by the benchmarks).
 
 ``python -m benchmarks.probe startup|memory DATABASE CATALOG_DIR``: prints ``READY`` once the
-catalog is loaded and the pending reminders are scheduled, then (memory) runs a few commands,
-then ``maxrss_kib=...``.
+catalog is loaded and the pending reminders are scheduled, ``SETTLED`` once the work the bot
+started meanwhile is done too (the catalog cache it writes for the next start), then (memory)
+runs a few commands, then ``maxrss_kib=...``.
 """
 
 from __future__ import annotations
@@ -17,19 +18,36 @@ import simcord
 from benchmarks.__main__ import fine_grained_settling
 from benchmarks.world import GUILD_ID
 from bot.client import create_bot
+from bot.parties import PartyStore
 from bot.settings import Settings
+
+
+def report_ready() -> None:
+    """Print ``READY`` when the reminder loop has looked at every pending party and knows when
+    the next notice is due (the loop asks that just before it goes to sleep), from inside the
+    bot, as it happens: simcord's start returns only once all the bot's work is done."""
+    asked = PartyStore.next_notice_at
+
+    async def next_notice_at(self: PartyStore) -> object:
+        at = await asked(self)
+        PartyStore.next_notice_at = asked  # type: ignore[method-assign]
+        print("READY", flush=True)
+        return at
+
+    PartyStore.next_notice_at = next_notice_at  # type: ignore[method-assign]
 
 
 async def main(kind: str, database: Path, catalog: Path) -> None:
     fine_grained_settling()
+    report_ready()
     bot = create_bot(Settings(database_path=database, catalog_dir=catalog))
     # A restart does not sync unchanged commands (Discord remembers them); a new simulated
     # server does not, so it registers them itself.
     env = simcord.Env(bot, settle_timeout=300, strict_sync=False)
     await env.start()
     try:
-        await env.settle()  # the reminder loop has looked at every pending party and gone to sleep
-        print("READY", flush=True)
+        await env.settle()  # the bot's own work is done, and the reminder loop has gone to sleep
+        print("SETTLED", flush=True)
         if kind == "memory":
             guild = env.create_guild(name="Bench club", id=GUILD_ID)
             channel = guild.create_text_channel("general")

@@ -31,8 +31,9 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
     assert "| /watchparty schedule |" in out and "| title autocomplete |" in out
     assert "| name autocomplete |" in out
     assert "process start to ready" in out and "peak resident memory" in out
-    # quick mode starts the bot twice on a new database and twice again on it
-    assert out.count(" s (median of 2; slowest ") == 2
+    # quick mode starts the bot twice on a new database and twice again on it: to ready, and to settled
+    assert "| process start to settled (" in out
+    assert out.count(" s (median of 2; slowest ") == 4
     assert "pure-Python loop) before the run: " in out and "pure-Python loop) after the run: " in out
     # the machine's speed is checked around each configuration (2 sizes, 1 more vote size) and the start-up probes
     assert out.count(" s before these runs, ") == 3

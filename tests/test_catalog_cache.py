@@ -6,7 +6,9 @@ import asyncio
 import gc
 import os
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -15,10 +17,11 @@ import pytest_asyncio
 
 from bot import catalog_cache
 from bot.catalog import CatalogError, drama_from_record, drama_record, load_catalog_dir
-from bot.catalog_cache import load_catalog, load_indexes
+from bot.catalog_cache import CacheWrite, load_catalog, load_indexes
+from bot.client import DramaClub, create_bot
 from bot.club_catalog import ClubCatalog
 from bot.search import Indexes
-from bot.settings import DEFAULT_CATALOG_DIR
+from bot.settings import DEFAULT_CATALOG_DIR, Settings
 from bot.storage import Storage
 from tests.factories import drama_toml
 
@@ -234,3 +237,63 @@ async def test_stored_indexes_are_split_in_pieces_and_read_back_whole(
     rebuilt = await load_indexes(storage, loaded)
     assert "a piece of part 2 is missing" in caplog.text
     assert rebuilt.people.ordered_keys == built.people.ordered_keys
+
+
+async def test_the_cache_can_be_written_later_a_thousand_files_at_a_time(
+    storage: Storage, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot writes the cache after it is ready, and the records in several transactions, so a
+    command that needs the database meanwhile waits for one of them, not for all."""
+    monkeypatch.setattr(catalog_cache, "RECORDS_PER_WRITE", 2)
+    transactions = 0
+    transaction = storage.transaction
+
+    async def counted(work: object) -> object:
+        nonlocal transactions
+        transactions += 1
+        return await transaction(work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "transaction", counted)
+    later: list[CacheWrite] = []
+    loaded = await load_catalog(storage, folder, later=later)
+    built = await load_indexes(storage, loaded, later=later)
+    assert (loaded.read, len(later), transactions) == (3, 2, 0)
+    assert await cached_paths(storage) == []
+    assert await storage.fetchall("SELECT part FROM catalog_index") == []
+
+    for write in later:
+        await write()
+    assert transactions == 3  # the records of 2 files, of 1 file, then the indexes
+    assert await cached_paths(storage) == ["moon.toml", "soundtrack-1.toml", "star.toml"]
+    again = await load_catalog(storage, folder)
+    assert (again.read, again.cached) == (0, 3)
+    with monkeypatch.context() as patch:
+        patch.setattr(Indexes, "build", lambda dramas: pytest.fail("the indexes were built again"))
+        thawed = await load_indexes(storage, again)
+    assert thawed.people.ordered_keys == built.people.ordered_keys
+
+
+def stored_rows(database: Path) -> tuple[int, int]:
+    """Cached records and index pieces in the database file, read beside the bot's connection."""
+    with closing(sqlite3.connect(database)) as connection:
+        records = connection.execute("SELECT count(*) FROM catalog_cache").fetchone()[0]
+        pieces = connection.execute("SELECT count(*) FROM catalog_index").fetchone()[0]
+    return records, pieces
+
+
+async def test_the_bot_writes_the_cache_once_it_is_up_and_closing_waits_for_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_sync(self: DramaClub, *, force: bool = False) -> bool:
+        return False  # not logged in: nothing to register the commands with
+
+    monkeypatch.setattr(DramaClub, "sync_commands", no_sync)
+    bot = create_bot(settings)
+    try:
+        await bot.setup_hook()
+        assert bot.catalog.get("soundtrack-1", None) is not None  # it can answer...
+        assert stored_rows(settings.database_path) == (0, 0)  # ...and has not written the cache yet
+    finally:
+        await bot.close()  # at once: the write has not begun, and is not cancelled
+    records, pieces = stored_rows(settings.database_path)
+    assert records == 1 and pieces > 0
