@@ -363,7 +363,7 @@ async def first_and_later_start(
 
 @dataclass(frozen=True)
 class Starts:
-    """Seconds from process start to ready, over several starts of one kind."""
+    """Seconds from process start to ready (or to settled), over several starts of one kind."""
 
     seconds: list[float]
 

@@ -16,7 +16,7 @@ tenth of a second to read back), used while the catalog's :attr:`LoadReport.fing
 file's stamp, the catalog, folding and search code, the Python version) is the one they were built for.
 
 Both are only for the next start, so the bot writes them after it is ready (``later``): a first
-start with 10,000 dramas has a quarter of a second less to do before it answers, and the
+start with 10,000 dramas has a fifth of a second less to do before it answers, and the
 records go in transactions of :data:`RECORDS_PER_WRITE`, so a command that needs the database
 meanwhile waits for one of them, not for all.
 """
