@@ -11,6 +11,7 @@ shipped catalog and a small one for each server's own additions, and merges thei
 from __future__ import annotations
 
 import bisect
+import itertools
 import sys
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -312,15 +313,11 @@ class _KeyIndex:
         return owner if owner >= 0 else self._shared_prefixes[-owner - 1]
 
     def prefixed(self, key: str, limit: int) -> list[str]:
-        found: dict[str, None] = {}
         keys = self._prefix_keys
-        for place in range(bisect.bisect_left(keys, key), len(keys)):
-            if not keys[place].startswith(key) or len(found) >= limit:
-                break
-            held = self._prefix_held(place)
-            for number in (held,) if isinstance(held, int) else held:
-                found.setdefault(self._owners[number])
-        return list(found)[:limit]
+        places = itertools.takewhile(
+            lambda place: keys[place].startswith(key), range(bisect.bisect_left(keys, key), len(keys))
+        )
+        return list(self._best_owners(((PREFIX, self._prefix_held(place)) for place in places), limit))
 
     def _best_owners(self, matches: Iterable[tuple[float, int | tuple[int, ...]]], limit: int) -> dict[str, float]:
         """The best ``limit`` owners and their scores, from (score, owners) best first: an
@@ -331,9 +328,9 @@ class _KeyIndex:
         best: dict[str, float] = {}
         for score, held in matches:
             for number in (held,) if isinstance(held, int) else held:
-                best.setdefault(self._owners[number], score)
                 if len(best) >= limit:
                     return best
+                best.setdefault(self._owners[number], score)
         return best
 
     def fuzzy(self, key: str, limit: int) -> dict[str, float]:
