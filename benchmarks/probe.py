@@ -1,9 +1,8 @@
 """A bot started in its own process for the start-up and memory figures (run by the benchmarks).
 
 ``python -m benchmarks.probe startup|memory DATABASE CATALOG_DIR``: prints ``READY`` once the
-catalog is loaded and the pending reminders are scheduled, ``SETTLED`` once the work the bot
-started meanwhile is done too (the catalog cache it writes for the next start), then (memory)
-runs a few commands, then ``maxrss_kib=...``.
+catalog is loaded and the pending reminders are scheduled, then (memory) runs a few commands,
+then ``maxrss_kib=...``.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from benchmarks.world import GUILD_ID
 from bot.client import create_bot
 from bot.parties import PartyStore
 from bot.settings import Settings
+from bot.storage import Storage
 
 
 def report_ready() -> None:
@@ -40,26 +40,28 @@ def report_ready() -> None:
 async def main(kind: str, database: Path, catalog: Path) -> None:
     fine_grained_settling()
     report_ready()
-    bot = create_bot(Settings(database_path=database, catalog_dir=catalog))
-    # A restart does not sync unchanged commands (Discord remembers them); a new simulated
-    # server does not, so it registers them itself.
-    env = simcord.Env(bot, settle_timeout=300, strict_sync=False)
-    await env.start()
-    try:
-        await env.settle()  # the bot's own work is done, and the reminder loop has gone to sleep
-        print("SETTLED", flush=True)
-        if kind == "memory":
-            guild = env.create_guild(name="Bench club", id=GUILD_ID)
-            channel = guild.create_text_channel("general")
-            member = guild.add_member(env.create_user("member"))
-            await member.slash(channel, "ratings top")
-            await member.slash(channel, "ratings show", title="Soundtrack #1")
-            await member.slash(channel, "drama", title="Soundtrack #1")
-            await member.autocomplete(channel, "drama", "title", "moon")
-    finally:
-        await env.shutdown()
-        await bot.close()
+    async with Storage.open(database) as storage:
+        bot = create_bot(Settings(database_path=database, catalog_dir=catalog), storage)
+        env = simcord.Env(bot, settle_timeout=300)
+        await env.start()
+        try:
+            if kind == "memory":
+                await run_commands(env)
+        finally:
+            await env.shutdown()
+            await bot.close()
     print(f"maxrss_kib={peak_rss_kib()}", flush=True)
+
+
+async def run_commands(env: simcord.Env) -> None:
+    """What a club does first: its leaderboard, a drama's ratings and card, a title typed."""
+    guild = env.create_guild(name="Bench club", id=GUILD_ID)
+    channel = guild.create_text_channel("general")
+    member = guild.add_member(env.create_user("member"))
+    await member.slash(channel, "ratings top")
+    await member.slash(channel, "ratings show", title="Soundtrack #1")
+    await member.slash(channel, "drama", title="Soundtrack #1")
+    await member.autocomplete(channel, "drama", "title", "moon")
 
 
 def peak_rss_kib() -> int:

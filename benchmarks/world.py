@@ -74,7 +74,11 @@ def write_catalog(folder: Path, size: int, *, seed: int = 7) -> list[str]:
 
 
 def catalog(folder: Path, size: int) -> list[str]:
-    """The catalog of ``size`` dramas in ``folder``, written on first use; returns the slugs."""
+    """The catalog of ``size`` dramas in ``folder`` (an empty folder for 0), written on first use;
+    returns the slugs."""
+    if size == 0:
+        folder.mkdir(parents=True, exist_ok=True)
+        return []
     if folder.exists():
         return ["soundtrack-1", *(f"d{i}" for i in range(1, size))]
     return write_catalog(folder, size)

@@ -24,7 +24,7 @@ import discord
 from bot.catalog import CatalogError, catalog_files, check_unique, load_drama_file
 from bot.client import create_bot
 from bot.settings import Settings, SettingsError
-from bot.storage import StorageError
+from bot.storage import Storage, StorageError
 
 if TYPE_CHECKING:
     from bot.sandbox import Sandbox
@@ -41,25 +41,35 @@ def fail(message: str) -> None:
 
 
 async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
-    """Run until closed by SIGINT/SIGTERM (or, with ``sync_only``, until the commands are synced)."""
+    """Run until closed by SIGINT/SIGTERM (or, with ``sync_only``, until the commands are synced).
+
+    This function owns every lifetime: the database is opened before the bot and closed after it.
+    """
     assert settings.token is not None
-    bot = create_bot(settings, force_sync=sync_only)
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
-
-    def request_stop(sig: signal.Signals) -> None:
-        log.info("Received %s: closing the gateway, background tasks and the database", sig.name)
-        if not stopping:
-            stopping.append(loop.create_task(bot.close()))
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, request_stop, sig)
     try:
-        async with bot:
-            if sync_only:
-                await bot.login(settings.token.reveal())  # setup_hook syncs, then we leave
-            else:
-                await bot.start(settings.token.reveal())
+        async with Storage.open(settings.database_path) as storage:
+            bot = create_bot(settings, storage, force_sync=sync_only)
+
+            def request_stop(sig: signal.Signals) -> None:
+                log.info("Received %s: closing the gateway, background tasks and the database", sig.name)
+                if not stopping:
+                    stopping.append(loop.create_task(bot.close()))
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, request_stop, sig)
+            try:
+                async with bot:
+                    if sync_only:
+                        await bot.login(settings.token.reveal())  # setup_hook syncs, then we leave
+                    else:
+                        await bot.start(settings.token.reveal())
+            finally:
+                if stopping:
+                    await stopping[0]
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
     except discord.LoginFailure:
         fail("Discord rejected DISCORD_TOKEN; copy a fresh token from the Developer Portal into .env")
         return EXIT_CONFIG
@@ -69,11 +79,6 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     except (StorageError, CatalogError) as error:
         fail(str(error))
         return EXIT_CONFIG
-    finally:
-        if stopping:
-            await stopping[0]
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
     return EXIT_OK
 
 
@@ -82,8 +87,12 @@ def validate_catalog(paths: Sequence[Path]) -> int:
     dramas = []
     failed = False
     files: list[Path] = []
-    for path in paths:
-        files.extend(catalog_files(path) if path.is_dir() else [path])
+    try:
+        for path in paths:
+            files.extend(catalog_files(path) if path.is_dir() else [path])
+    except CatalogError as error:
+        fail(str(error))
+        return EXIT_FAILED
     if not files:
         fail("no .toml files found in " + ", ".join(str(p) for p in paths))
         return EXIT_FAILED
@@ -92,9 +101,6 @@ def validate_catalog(paths: Sequence[Path]) -> int:
             drama = load_drama_file(path)
         except CatalogError as error:
             print(f"invalid  {error}")
-            failed = True
-        except OSError as error:
-            print(f"invalid  {path}: cannot be read ({error.strerror})")
             failed = True
         else:
             dramas.append(drama)
@@ -126,21 +132,27 @@ async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
             fail(f"cannot read {args.file}: {error.strerror}")
             return EXIT_CONFIG
     settings, folder = sandbox_settings(settings, args.database)
-    sandbox = Sandbox(settings, sys.stdout)
     try:
-        await sandbox.start(member=args.member, admin=args.admin)
-    except (TryError, StorageError, CatalogError) as error:
+        async with Storage.open(settings.database_path) as storage:
+            sandbox = Sandbox(settings, storage, sys.stdout)
+            try:
+                await sandbox.start(member=args.member, admin=args.admin)
+            except (TryError, CatalogError) as error:
+                fail(str(error))
+                return EXIT_CONFIG
+            try:
+                if script is not None:
+                    return await run_script(sandbox, script)
+                if args.line:
+                    return EXIT_OK if await sandbox.run_line(" ".join(args.line)) else EXIT_FAILED
+                await prompt(sandbox)
+                return EXIT_OK
+            finally:
+                await sandbox.close()
+    except StorageError as error:
         fail(str(error))
         return EXIT_CONFIG
-    try:
-        if script is not None:
-            return await run_script(sandbox, script)
-        if args.line:
-            return EXIT_OK if await sandbox.run_line(" ".join(args.line)) else EXIT_FAILED
-        await prompt(sandbox)
-        return EXIT_OK
     finally:
-        await sandbox.close()
         if folder is not None:
             folder.cleanup()
 

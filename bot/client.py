@@ -6,14 +6,12 @@ This module and :mod:`bot.__main__` are the only modules in ``bot/`` that import
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import json
 import logging
 import pkgutil
 import secrets
-from collections.abc import Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Coroutine
 from typing import Any
 
 import discord
@@ -21,15 +19,14 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.catalog_cache import CacheWrite, load_catalog, load_indexes
+from bot.catalog import load_catalog_dir
 from bot.club_catalog import ClubCatalog
 from bot.errors import UserError
+from bot.search import Indexes
 from bot.settings import Settings
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
-
-CACHE_WRITE_GRACE_S = 10.0  # how long closing waits for the catalog cache's write to finish
 
 Interaction = discord.Interaction["DramaClub"]
 
@@ -129,35 +126,12 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
             log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the catalog is built, then exempt what was built.
-
-    Building it makes about a million small objects (dramas, episodes, index keys) that all live
-    as long as the bot; the collector would scan them again and again while they are made, which
-    cost a third of the start-up with 10,000 dramas, and every full collection afterwards would
-    scan them all once more. So they go to the collector's permanent generation (``gc.freeze``),
-    which it never scans; :meth:`DramaClub.close` gives them back. Loading makes no reference
-    cycles (a test checks), so nothing unreachable is kept, and reference counting still frees
-    everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class DramaClub(commands.Bot):
     """The Drama Club bot. Build it with :func:`create_bot`."""
 
-    storage: Storage
     catalog: ClubCatalog
 
-    def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
+    def __init__(self, settings: Settings, storage: Storage, *, force_sync: bool = False) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -166,33 +140,18 @@ class DramaClub(commands.Bot):
             help_command=None,
         )
         self.settings = settings
+        self.storage = storage
         self.force_sync = force_sync
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._cache_write: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        self.storage = await Storage.open(self.settings.database_path)
-        cache_writes: list[CacheWrite] = []
-        with _collector_paused():
-            loaded = await load_catalog(self.storage, self.settings.catalog_dir, later=cache_writes)
-            indexes = await load_indexes(self.storage, loaded, later=cache_writes)
-            self.catalog = await ClubCatalog.load(self.storage, indexes)
-        log.info("Catalog loaded: %d dramas from %s", len(loaded.dramas), self.settings.catalog_dir)
+        dramas = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
+        indexes = await asyncio.to_thread(Indexes.build, dramas)
+        self.catalog = await ClubCatalog.load(self.storage, indexes)
+        log.info("Catalog loaded: %d dramas from %s", len(dramas), self.settings.catalog_dir)
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)
-        if cache_writes:
-            self._cache_write = self.spawn(self._write_cache(cache_writes), name="catalog-cache")
-
-    async def _write_cache(self, writes: list[CacheWrite]) -> None:
-        """Store what this start read and built for the next start (:mod:`bot.catalog_cache`).
-
-        Nothing this start does needs it, so it is written while the bot connects and answers:
-        the first start with 10,000 dramas is ready a fifth of a second sooner.
-        """
-        for write in writes:
-            await write()
-        log.info("Catalog cache saved for the next start")
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Start a background task the bot owns: kept, logged if it fails, cancelled on close."""
@@ -207,19 +166,12 @@ class DramaClub(commands.Bot):
             log.error("Background task %s failed", task.get_name(), exc_info=task.exception())
 
     async def close(self) -> None:
-        if self._cache_write is not None and not self._cache_write.done():
-            # the next start is quicker with it: let it finish rather than cancel it
-            await asyncio.wait({self._cache_write}, timeout=CACHE_WRITE_GRACE_S)
+        """Cancel the bot's background tasks and close the gateway; the storage's owner closes it."""
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         await super().close()  # unloads the extensions first
-        storage = getattr(self, "storage", None)
-        if storage is not None:
-            await storage.close()
-            del self.storage
-        gc.unfreeze()  # what start-up froze (see _collector_paused) is the collector's again
 
     # -- command registration ----------------------------------------------------------------
 
@@ -250,6 +202,6 @@ class DramaClub(commands.Bot):
         return True
 
 
-def create_bot(settings: Settings, *, force_sync: bool = False) -> DramaClub:
-    """Build the bot. Nothing is opened until discord.py calls ``setup_hook`` at login."""
-    return DramaClub(settings, force_sync=force_sync)
+def create_bot(settings: Settings, storage: Storage, *, force_sync: bool = False) -> DramaClub:
+    """Build the bot on an open storage. The catalog is read when discord.py calls ``setup_hook``."""
+    return DramaClub(settings, storage, force_sync=force_sync)

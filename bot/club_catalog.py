@@ -24,6 +24,14 @@ from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
+# The server's records that point at a drama (their ``guild_id`` and ``drama_slug`` columns), as a
+# member names them: /catalog remove refuses while any exist.
+REFERENCES = {
+    "votes": ("vote", "votes"),
+    "watch_parties": ("watch party", "watch parties"),
+    "watch_series": ("watch series", "watch series"),
+}
+
 
 def _not_found(opening: str, query: str, suggestions: list[str]) -> str:
     """``opening`` names the query (``{query}``); the closest names follow as suggestions."""
@@ -113,9 +121,6 @@ class ClubCatalog:
     def visible(self, guild_id: int | None) -> list[Drama]:
         return list(self._alphabetical(guild_id))
 
-    def is_shipped(self, slug: str) -> bool:
-        return slug in self._titles.dramas
-
     def _title_scores(self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False) -> dict[str, float]:
         scores = self._titles.scores(query, limit=limit, prefix=prefix)
         shelf = self._shelf(guild_id)
@@ -187,14 +192,18 @@ class ClubCatalog:
     # -- changing --------------------------------------------------------------------------
 
     def _existing(self, drama: Drama, guild_id: int) -> Drama | None:
-        """The drama this one would replace: same id, or same title and year."""
+        """The drama this one would replace: same id, or same title and year (refused if those are two)."""
         by_slug = self.get(drama.slug, guild_id)
-        if by_slug is not None:
-            return by_slug
-        for other in self.visible(guild_id):
-            if fold(other.title) == fold(drama.title) and other.year == drama.year:
-                return other
-        return None
+        by_title = next(
+            (d for d in self.visible(guild_id) if fold(d.title) == fold(drama.title) and d.year == drama.year), None
+        )
+        if by_slug is not None and by_title is not None and by_slug.slug != by_title.slug:
+            raise UserError(
+                f"Nothing was added: this file's id is that of **{by_slug.display_title}** (`{by_slug.slug}`), "
+                f"but its title and year are those of **{by_title.display_title}** (`{by_title.slug}`). "
+                "Set `id` in the file to the drama it should replace."
+            )
+        return by_slug or by_title
 
     async def add(
         self, guild_id: int, drama: Drama, document: str, *, added_by: int, now: datetime, replace: bool
@@ -238,25 +247,12 @@ class ClubCatalog:
         else:
             self._shelves[guild_id] = shelf
 
-    async def references(self, guild_id: int, slug: str) -> dict[str, int]:
-        """Rows in this server that point at a drama: every table with ``guild_id`` and ``drama_slug``."""
-        tables = await self._storage.fetchall(
-            "SELECT m.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS c"
-            " WHERE m.type = 'table' AND c.name IN ('guild_id', 'drama_slug')"
-            " GROUP BY m.name HAVING count(*) = 2 ORDER BY m.name"
-        )
-        counts: dict[str, int] = {}
-        for row in tables:
-            table = str(row["name"]).replace('"', '""')  # a name read from the schema, never from input
-            found = await self._storage.fetchone(
-                f'SELECT count(*) FROM "{table}" WHERE guild_id = ? AND drama_slug = ?', (guild_id, slug)
-            )
-            if found is not None and found[0]:
-                counts[str(row["name"])] = int(found[0])
-        return counts
-
     async def remove(self, guild_id: int, drama: Drama) -> Drama | None:
-        """Remove a drama this server added; return the shipped drama that shows again, if any."""
+        """Remove a drama this server added; return the shipped drama that shows again, if any.
+
+        A drama of the server's own is refused while the server's records point at it
+        (:data:`REFERENCES`); they are counted and the drama deleted in one transaction.
+        """
         async with self._lock:
             shelf = self._shelves.get(guild_id)
             if shelf is None or drama.slug not in shelf.titles.dramas:
@@ -265,17 +261,23 @@ class ClubCatalog:
                     "You can replace it with `/catalog add replace:True`."
                 )
             shipped = self._titles.dramas.get(drama.slug)
-            if shipped is None:
-                used = await self.references(guild_id, drama.slug)
-                if used:
-                    what = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in used.items())
-                    raise UserError(
-                        f"**{drama.display_title}** can't be removed: this server still has {what} for it. "
-                        "Remove those first."
-                    )
             shelf = self._shelf_after(guild_id, None, removed=drama.slug)
-            await self._storage.execute(
-                "DELETE FROM guild_dramas WHERE guild_id = ? AND slug = ?", (guild_id, drama.slug)
-            )
+            async with self._storage.transaction() as db:
+                if shipped is None:
+                    used = []
+                    for table, (one, many) in REFERENCES.items():
+                        row = await db.fetchone(
+                            f"SELECT count(*) FROM {table} WHERE guild_id = ? AND drama_slug = ?",
+                            (guild_id, drama.slug),
+                        )
+                        count = int(row[0]) if row is not None else 0
+                        if count:
+                            used.append(f"{count} {one if count == 1 else many}")
+                    if used:
+                        raise UserError(
+                            f"**{drama.display_title}** can't be removed: this server still has "
+                            f"{', '.join(used)} for it. Remove those first."
+                        )
+                await db.execute("DELETE FROM guild_dramas WHERE guild_id = ? AND slug = ?", (guild_id, drama.slug))
             self._put_shelf(guild_id, shelf)
             return shipped

@@ -6,26 +6,15 @@ once, however often the bot restarts; a pending one is found again by :meth:`Par
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.schedule import PlannedParty
+from bot.schedule import PlannedParty, episodes_label
 from bot.storage import Storage
-
-
-def iso(moment: datetime) -> str:
-    """The stored form of an instant: ISO 8601 in UTC, to the second; sorts as text."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are not stored")
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def instant(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
+from bot.times import instant, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +59,7 @@ class Party:
 
     @property
     def episodes_label(self) -> str:
-        if self.first_episode == self.last_episode:
-            return f"Episode {self.first_episode}"
-        return f"Episodes {self.first_episode}–{self.last_episode}"
+        return episodes_label(self.first_episode, self.last_episode)
 
     @property
     def episodes(self) -> range:
@@ -136,11 +123,6 @@ def _party(row: Any) -> Party:
     )
 
 
-def _parties_of(db: sqlite3.Connection, series_id: int) -> list[Party]:
-    """:meth:`PartyStore.parties_of`, inside a transaction's work."""
-    return [_party(r) for r in db.execute(_SERIES_PARTIES, (series_id,)).fetchall()]
-
-
 class PartyStore:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -181,28 +163,28 @@ class PartyStore:
             for p in planned
         ]
 
-        def create(db: sqlite3.Connection) -> tuple[int, bool, list[Party]]:
-            inserted = db.execute(
+        async with self._storage.transaction() as db:
+            inserted = await db.fetchone(
                 "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
                 " voice_channel_id, location, episodes_per_party, remind_minutes, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, drama_slug, starts_at) DO NOTHING RETURNING id",
                 series,
-            ).fetchall()
-            if not inserted:
-                (found,) = db.execute(
-                    "SELECT id FROM watch_series WHERE guild_id = ? AND drama_slug = ? AND starts_at = ?", key
-                ).fetchall()
-                return int(found[0]), False, _parties_of(db, int(found[0]))
-            series_id = int(inserted[0][0])
-            db.executemany(
-                "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode, last_episode,"
-                " starts_at, ends_at, remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(series_id, *party) for party in parties],
             )
-            return series_id, True, _parties_of(db, series_id)
-
-        return await self._storage.transaction(create)
+            created = inserted is not None
+            if inserted is None:
+                inserted = await db.fetchone(
+                    "SELECT id FROM watch_series WHERE guild_id = ? AND drama_slug = ? AND starts_at = ?", key
+                )
+                assert inserted is not None
+            series_id = int(inserted[0])
+            if created:
+                await db.executemany(
+                    "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode,"
+                    " last_episode, starts_at, ends_at, remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(series_id, *party) for party in parties],
+                )
+            return series_id, created, [_party(r) for r in await db.fetchall(_SERIES_PARTIES, (series_id,))]
 
     async def parties_of(self, series_id: int) -> list[Party]:
         return [_party(r) for r in await self._storage.fetchall(_SERIES_PARTIES, (series_id,))]
@@ -221,20 +203,18 @@ class PartyStore:
         event first, refuses this one, and no event is left behind for it.
         """
 
-        def record(db: sqlite3.Connection) -> list[int]:
-            db.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
+        async with self._storage.transaction() as db:
+            await db.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
             if not event_ids:
                 return []
-            taken = db.execute(
+            taken = await db.fetchall(
                 f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
                 " WHERE watch_parties.id = v.column1 AND watch_parties.event_id IS NULL"
                 " AND watch_parties.cancelled_at IS NULL RETURNING watch_parties.event_id",
                 [value for pair in event_ids.items() for value in pair],
-            ).fetchall()
-            kept = {row[0] for row in taken}
-            return [event_id for event_id in event_ids.values() if event_id not in kept]
-
-        return await self._storage.transaction(record)
+            )
+        kept = {row[0] for row in taken}
+        return [event_id for event_id in event_ids.values() if event_id not in kept]
 
     async def upcoming(
         self, guild_id: int, now: datetime, *, drama_slug: str | None = None, limit: int = 100
@@ -295,12 +275,9 @@ class PartyStore:
     async def set_interest(self, party_id: int, user_ids: Iterable[int]) -> None:
         """Replace what Discord says about who marked the party's event "Interested"."""
         rows = [(party_id, user_id) for user_id in sorted(set(user_ids))]
-
-        def replace(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM party_interest WHERE party_id = ?", (party_id,))
-            db.executemany("INSERT INTO party_interest (party_id, user_id) VALUES (?, ?)", rows)
-
-        await self._storage.transaction(replace)
+        async with self._storage.transaction() as db:
+            await db.execute("DELETE FROM party_interest WHERE party_id = ?", (party_id,))
+            await db.executemany("INSERT INTO party_interest (party_id, user_id) VALUES (?, ?)", rows)
 
     async def attendees(self, party: Party) -> list[int]:
         """Everyone going: joined the series with the button, or interested in the event."""

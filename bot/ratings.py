@@ -18,8 +18,8 @@ from datetime import datetime
 
 from bot.catalog import Drama
 from bot.errors import UserError
-from bot.parties import instant, iso
 from bot.storage import Storage
+from bot.times import instant, iso
 
 MAX_COMMENT = 300
 PRIOR_MEAN = 5.5

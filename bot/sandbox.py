@@ -24,7 +24,7 @@ from discord import app_commands
 from bot.client import DramaClub, create_bot
 from bot.settings import Settings
 from bot.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
-from bot.storage import bundled_migrations
+from bot.storage import Storage, bundled_migrations
 
 if TYPE_CHECKING:
     import simcord
@@ -87,8 +87,9 @@ def check_database(path: Path, *, upgrade: bool) -> str | None:
 class Sandbox:
     """One simulated server with the real bot in it; runs typed commands and prints the answers."""
 
-    def __init__(self, settings: Settings, out: TextIO) -> None:
+    def __init__(self, settings: Settings, storage: Storage, out: TextIO) -> None:
         self.settings = settings
+        self.storage = storage
         self.out = out
         self.names: dict[int, str] = {}
         self.members: dict[str, simcord.MemberActor] = {}
@@ -99,7 +100,7 @@ class Sandbox:
             import simcord
         except ImportError:
             raise TryError(MISSING_SIMCORD) from None
-        self.bot = create_bot(self.settings)
+        self.bot = create_bot(self.settings, self.storage)
         self.env = simcord.Env(self.bot, settle_timeout=60)
         try:
             await self.env.start()

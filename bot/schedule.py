@@ -8,20 +8,17 @@ first aired on the same day are watched back to back. Without air dates, parties
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.catalog import Drama
 from bot.errors import UserError
-from bot.folding import fold
+from bot.times import localize
 
 BUFFER = timedelta(minutes=15)  # added to a party's runtime: intros, snacks, a little chat
 DEFAULT_GAP_DAYS = 7
 MAX_REMIND_MINUTES = 1440
-_START = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2}):(\d{2})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,60 +31,12 @@ class PlannedParty:
 
     @property
     def episodes_label(self) -> str:
-        if self.first_episode == self.last_episode:
-            return f"Episode {self.first_episode}"
-        return f"Episodes {self.first_episode}–{self.last_episode}"
+        return episodes_label(self.first_episode, self.last_episode)
 
 
-def parse_start(text: str) -> datetime:
-    """``"2026-12-05 20:00"`` -> a naive wall-clock datetime, or a :class:`UserError`."""
-    match = _START.match(text)
-    if match is None:
-        raise UserError(
-            f"I couldn't read the start “{text[:40]}”. Write it as `YYYY-MM-DD HH:MM`, e.g. `2026-12-05 20:00`."
-        )
-    year, month, day, hour, minute = (int(part) for part in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute)
-    except ValueError:
-        raise UserError(
-            f"“{text[:40]}” is not a real date and time. Write it as `YYYY-MM-DD HH:MM`, e.g. `2026-12-05 20:00`."
-        ) from None
-
-
-def zone(name: str) -> ZoneInfo:
-    """An IANA time zone, or a :class:`UserError` that suggests real ones."""
-    if name in timezone_names():
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    close = suggest_timezones(name, limit=3)
-    hint = f" Did you mean {', '.join(f'`{z}`' for z in close)}?" if close else ""
-    raise UserError(
-        f"“{name[:60]}” is not a time zone I know. Use an IANA name such as `Asia/Seoul` or "
-        f"`America/New_York` (the option autocompletes).{hint}"
-    )
-
-
-@cache
-def timezone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-def suggest_timezones(query: str, *, limit: int = 25) -> list[str]:
-    """Zones whose name contains what was typed (``seoul``, ``new york``), shortest first."""
-    wanted = fold(query)
-    if not wanted:
-        popular = ("Asia/Seoul", "Asia/Tokyo", "Europe/London", "Europe/Berlin", "America/New_York", "UTC")
-        return list(popular[:limit])
-    found = [name for name in timezone_names() if wanted in fold(name)]
-    return sorted(found, key=lambda n: (not fold(n.rsplit("/", 1)[-1]).startswith(wanted), len(n), n))[:limit]
-
-
-def localize(wall: datetime, tz: ZoneInfo) -> datetime:
-    """A wall-clock time in ``tz`` as an aware UTC instant (the earlier one if it occurs twice)."""
-    return wall.replace(tzinfo=tz).astimezone(UTC)
+def episodes_label(first: int, last: int) -> str:
+    """``Episode 2`` or ``Episodes 3–4``: what a party watches."""
+    return f"Episode {first}" if first == last else f"Episodes {first}–{last}"
 
 
 def plan_series(drama: Drama, start: datetime, tz: ZoneInfo, *, episodes_per_party: int) -> list[PlannedParty]:

@@ -17,7 +17,8 @@ from bot.calendar_export import parties_calendar
 from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec
-from bot.schedule import check_remind, parse_start, plan_series, suggest_timezones, zone
+from bot.schedule import check_remind, plan_series
+from bot.times import parse_start, suggest_timezones, zone
 from cogs import _autocomplete as autocomplete
 from cogs import _render as render
 

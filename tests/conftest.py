@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import discord
@@ -14,6 +15,7 @@ from discord import app_commands
 
 from bot.client import ClubTree, DramaClub, create_bot
 from bot.settings import DEFAULT_CATALOG_DIR, Settings
+from bot.storage import Storage
 from tests import discord_spec
 
 
@@ -28,6 +30,13 @@ def settings(tmp_path: Path, catalog_dir: Path) -> Settings:
     return Settings(token=None, database_path=tmp_path / "club.sqlite3", catalog_dir=catalog_dir)
 
 
+@pytest_asyncio.fixture
+async def storage(settings: Settings) -> AsyncIterator[Storage]:
+    """The settings' database, open for the whole test, as the entry point opens it for the bot."""
+    async with Storage.open(settings.database_path) as opened:
+        yield opened
+
+
 @dataclass
 class Club:
     """A simulated server with the real bot in it, and the members the tests act as."""
@@ -39,6 +48,7 @@ class Club:
     bob: simcord.MemberActor
     admin: simcord.MemberActor
     settings: Settings
+    connections: AsyncExitStack
     errors_seen: int = 0
 
     def take_errors(self) -> list[BaseException]:
@@ -54,9 +64,10 @@ class Club:
         return bot
 
     async def restart(self) -> DramaClub:
-        """A new bot object on the same database, as after a process restart."""
+        """A new bot object on a new connection to the same database, as after a process restart."""
         old = self.bot
-        fresh = create_bot(self.settings)
+        storage = await self.connections.enter_async_context(Storage.open(self.settings.database_path))
+        fresh = create_bot(self.settings, storage)
         await self.env.restart_bot(fresh)
         await old.close()
         return fresh
@@ -64,39 +75,44 @@ class Club:
 
 @pytest_asyncio.fixture
 async def club(settings: Settings) -> AsyncIterator[Club]:
-    bot = create_bot(settings)
-    env = simcord.Env(bot, settle_timeout=30)
-    try:
-        await env.start()
-    except BaseException:
-        await bot.close()  # the database thread must not outlive a failed start
-        raise
-    club = None
-    try:
-        guild = env.create_guild(name="K-Drama Club")
-        channel = guild.create_text_channel("general")
-        admins = guild.create_role("Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True))
-        club = Club(
-            env=env,
-            guild=guild,
-            channel=channel,
-            alice=guild.add_member(env.create_user("alice")),
-            bob=guild.add_member(env.create_user("bob")),
-            admin=guild.add_member(env.create_user("hana"), roles=[admins]),
-            settings=settings,
-        )
-        yield club
-    finally:
-        bot = env.bot
-        await env.shutdown()
-        await bot.close()
-        # simcord records every error a command raised, even those the bot answered on purpose
-        # (bad input, refused checks). Those are behaviour; anything else is a bug.
-        errors = club.take_errors() if club is not None else list(env.errors)
-        unexpected = [error for error in errors if ClubTree.describe(_unwrap(error)) is None]
-        if unexpected:
-            raise unexpected[0]
-        assert_requests_valid(env)
+    async with AsyncExitStack() as connections:
+        storage = await connections.enter_async_context(Storage.open(settings.database_path))
+        bot = create_bot(settings, storage)
+        env = simcord.Env(bot, settle_timeout=30)
+        try:
+            await env.start()
+        except BaseException:
+            await bot.close()
+            raise
+        club = None
+        try:
+            guild = env.create_guild(name="K-Drama Club")
+            channel = guild.create_text_channel("general")
+            admins = guild.create_role(
+                "Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True)
+            )
+            club = Club(
+                env=env,
+                guild=guild,
+                channel=channel,
+                alice=guild.add_member(env.create_user("alice")),
+                bob=guild.add_member(env.create_user("bob")),
+                admin=guild.add_member(env.create_user("hana"), roles=[admins]),
+                settings=settings,
+                connections=connections,
+            )
+            yield club
+        finally:
+            bot = env.bot
+            await env.shutdown()
+            await bot.close()
+            # simcord records every error a command raised, even those the bot answered on purpose
+            # (bad input, refused checks). Those are behaviour; anything else is a bug.
+            errors = club.take_errors() if club is not None else list(env.errors)
+            unexpected = [error for error in errors if ClubTree.describe(_unwrap(error)) is None]
+            if unexpected:
+                raise unexpected[0]
+            assert_requests_valid(env)
 
 
 def assert_requests_valid(env: simcord.Env) -> None:
@@ -114,7 +130,3 @@ def _unwrap(error: BaseException) -> BaseException:
     if isinstance(error, app_commands.CommandInvokeError):
         return error.original
     return error
-
-
-def with_settings(settings: Settings, **changes: object) -> Settings:
-    return replace(settings, **changes)  # type: ignore[arg-type]

@@ -115,10 +115,43 @@ async def test_a_signal_closes_everything_and_exits_0(
     bot = seen["bot"]
     assert isinstance(bot, DramaClub)
     assert bot.is_closed()
-    assert not hasattr(bot, "storage"), "the database is closed"
+    with pytest.raises(ValueError):  # the database is closed
+        await bot.storage.fetchone("SELECT 1")
     task = seen["task"]
     assert isinstance(task, asyncio.Task) and task.cancelled()
     assert (tmp_path / "db.sqlite3").exists()
+
+
+DEEP = '[drama]\ntitle = "Deep"\nyear = 2020\nepisode_count = 1\nepisode_minutes = 60\nsources = ["s"]\n' + (
+    "plot = " + "[" * 10_000 + "]" * 10_000 + "\n"
+)
+DEEP_PROBLEM = "deep.toml: is not a drama file: its arrays or tables are nested too deeply"
+
+
+def test_a_file_of_ten_thousand_nested_arrays_is_refused_by_validate(tmp_path: Path) -> None:
+    (tmp_path / "deep.toml").write_text(DEEP)
+    result = run_cli("catalog", "validate", str(tmp_path / "deep.toml"), cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout.strip() == f"invalid  {DEEP_PROBLEM}"
+
+
+def test_a_start_with_a_file_of_ten_thousand_nested_arrays_stops_with_one_line(tmp_path: Path) -> None:
+    catalog = tmp_path / "dramas"
+    catalog.mkdir()
+    (catalog / "deep.toml").write_text(DEEP)
+    env = {"DISCORD_TOKEN": "x", "CATALOG_DIR": str(catalog), "DATABASE_PATH": str(tmp_path / "club.sqlite3")}
+    result = run_cli("try", "/drama title:Deep", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"kdrama-bot: {DEEP_PROBLEM}"
+
+
+async def test_the_bot_refuses_to_start_on_a_file_of_ten_thousand_nested_arrays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    offline(monkeypatch)
+    (tmp_path / "deep.toml").write_text(DEEP)
+    settings = Settings(token=Secret("t"), database_path=tmp_path / "db.sqlite3", catalog_dir=tmp_path)
+    assert await entry.run_bot(settings) == 2
+    assert capsys.readouterr().err.strip() == f"kdrama-bot: {DEEP_PROBLEM}"
 
 
 async def test_a_rejected_token_ends_with_one_line(

@@ -19,8 +19,7 @@ def drama(title: str, slug: str, plot: str = "A test plot."):  # type: ignore[no
 
 
 async def test_a_servers_own_dramas_merge_into_the_alphabetical_order() -> None:
-    storage = await Storage.open(":memory:")
-    try:
+    async with Storage.open(":memory:") as storage:
         shipped = [drama("Bravo", "bravo")[0], drama("Delta", "delta")[0]]
         catalog = ClubCatalog(storage, Indexes.build(shipped), {})
         for title, slug, plot in (("Alpha", "alpha", "x"), ("Charlie", "charlie", "x"), ("Delta", "delta", "ours")):
@@ -36,5 +35,3 @@ async def test_a_servers_own_dramas_merge_into_the_alphabetical_order() -> None:
         assert [d.title for d in catalog.suggest("", 1, limit=2)] == ["Alpha", "Bravo"]
         assert [d.title for d in catalog.visible(2)] == ["Bravo", "Delta"]
         assert catalog.visible(2)[1].plot == "A test plot."
-    finally:
-        await storage.close()

@@ -101,13 +101,35 @@ async def test_remove_deletes_an_added_drama_and_refuses_shipped_ones(club: Club
 
 async def test_remove_refuses_while_club_records_point_at_the_drama(club: Club) -> None:
     await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
-    # Any table with guild_id and drama_slug columns counts as a reference (ratings, parties, ...).
-    await club.bot.storage.execute("CREATE TABLE club_notes (guild_id INTEGER, drama_slug TEXT)")
-    await club.bot.storage.execute("INSERT INTO club_notes VALUES (?, ?)", (club.guild.id, "moonlit-bakery-2023"))
+    await club.alice.slash(club.channel, "rate", title="Moonlit Bakery", score=8)
+    await club.bob.slash(club.channel, "rate", title="Moonlit Bakery", score=9, episode=2)
     result = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
     assert result.ephemeral
-    assert "can't be removed: this server still has 1 club notes for it" in result.response.content
+    assert "can't be removed: this server still has 2 votes for it" in result.response.content
     assert len(await stored_dramas(club)) == 1
+
+    await club.alice.slash(club.channel, "ratings remove", title="Moonlit Bakery")
+    await club.bob.slash(club.channel, "ratings remove", title="Moonlit Bakery", episode=2)
+    result = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
+    assert "Removed **Moonlit Bakery (2023)**" in result.response.content
+    assert await stored_dramas(club) == []
+
+
+async def test_a_file_matching_two_dramas_is_refused_in_words(club: Club) -> None:
+    """Its title and year are a drama the server added, its id a shipped drama's: which to replace?"""
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    both = NEW_DRAMA.replace("[drama]\n", '[drama]\nid = "soundtrack-1"\n')
+    result = await club.admin.slash(club.channel, "catalog add", file=("both.toml", both.encode()), replace=True)
+    assert result.ephemeral
+    message = result.followups[0] if result.followups else result.response
+    assert message.content == (
+        "Nothing was added: this file's id is that of **Soundtrack #1 (2022)** (`soundtrack-1`), but its title "
+        "and year are those of **Moonlit Bakery (2023)** (`moonlit-bakery-2023`). "
+        "Set `id` in the file to the drama it should replace."
+    )
+    assert await stored_dramas(club) == [(club.guild.id, "moonlit-bakery-2023")]
+    card = await club.alice.slash(club.channel, "drama", title="Soundtrack #1")
+    assert card.response.embeds[0].title == "Soundtrack #1 (2022)"
 
 
 @pytest.mark.parametrize(
@@ -131,6 +153,11 @@ async def test_remove_refuses_while_club_records_point_at_the_drama(club: Club) 
         ),
         ("poster.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "is not UTF-8 text"),
         ("notes.txt", b"Just some notes about dramas we like.", "is not valid TOML"),
+        (
+            "deep.toml",
+            NEW_DRAMA.replace('plot = "A test plot."', "plot = " + "[" * 10_000 + "]" * 10_000).encode(),
+            "deep.toml: is not a drama file: its arrays or tables are nested too deeply",
+        ),
         (
             "uncredited.toml",
             NEW_DRAMA.replace('actor = "Choi Jin-Woo"', 'actor = "?"').encode(),

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 
 import pytest
-import simcord
 
-from bot.client import create_bot
 from bot.club_catalog import ClubCatalog
-from bot.settings import Settings
 from tests.conftest import Club
 
 
 async def test_commands_are_registered(club: Club) -> None:
     assert "drama" in club.alice.available_commands(club.channel)
-
-
-async def test_what_start_up_built_is_left_out_of_cycle_collection_until_the_bot_closes(settings: Settings) -> None:
-    bot = create_bot(settings)
-    env = simcord.Env(bot, settle_timeout=30)
-    try:
-        await env.start()
-        assert gc.get_freeze_count() > 0  # the catalog and its indexes: never scanned again
-    finally:
-        await env.shutdown()
-        await bot.close()
-    assert gc.get_freeze_count() == 0
 
 
 async def test_drama_card_for_soundtrack_1(club: Club) -> None:

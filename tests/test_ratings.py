@@ -74,9 +74,8 @@ def test_one_perfect_vote_does_not_beat_forty_nines() -> None:
 
 @pytest.fixture
 async def votes(tmp_path: Path):  # type: ignore[no-untyped-def]
-    storage = await Storage.open(tmp_path / "votes.sqlite3")
-    yield VoteStore(storage)
-    await storage.close()
+    async with Storage.open(tmp_path / "votes.sqlite3") as storage:
+        yield VoteStore(storage)
 
 
 async def cast(
@@ -126,8 +125,7 @@ async def test_the_leaderboard_ranks_by_weighted_score(votes: VoteStore) -> None
 async def test_the_leaderboard_reads_its_order_from_an_index(tmp_path: Path) -> None:
     """Its query spells the weighted score as the index drama_tally_rank does, so it reads the
     first rows in order instead of sorting every rated drama of the server."""
-    storage = await Storage.open(tmp_path / "rank.sqlite3")
-    try:
+    async with Storage.open(tmp_path / "rank.sqlite3") as storage:
         for count, half_points in [(1, 20), (40, 720), (10, 160), (3, 7)]:
             row = await storage.fetchone(
                 f"SELECT {RANK} FROM (SELECT ? AS votes, ? AS half_points)", (count, half_points)
@@ -135,8 +133,6 @@ async def test_the_leaderboard_reads_its_order_from_an_index(tmp_path: Path) -> 
             assert row is not None and row[0] == pytest.approx(bayesian(half_points / 2 / count, count))
         plan = " | ".join(row["detail"] for row in await storage.fetchall("EXPLAIN QUERY PLAN " + LEADERBOARD, (1, 10)))
         assert "USING INDEX drama_tally_rank" in plan and "TEMP B-TREE" not in plan, plan
-    finally:
-        await storage.close()
 
 
 async def test_episode_means_and_newest_first(votes: VoteStore) -> None:
@@ -190,18 +186,15 @@ async def test_tallies_are_built_from_votes_cast_before_the_upgrade(tmp_path: Pa
 
     migrations = bundled_migrations()
     before_tallies = [m for m in migrations if m.version < 5]
-    storage = await Storage.open(tmp_path / "old.sqlite3", migrations=before_tallies)
-    for user, half_points in [(1, 20), (2, 18), (3, 18)]:
-        await storage.execute(
-            "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, created_at, updated_at)"
-            " VALUES (1, 'a', 0, ?, ?, 'x', 'x')",
-            (user, half_points),
-        )
-    await storage.migrate(migrations)
-    store = VoteStore(storage)
-    try:
+    async with Storage.open(tmp_path / "old.sqlite3", migrations=before_tallies) as storage:
+        for user, half_points in [(1, 20), (2, 18), (3, 18)]:
+            await storage.execute(
+                "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, created_at, updated_at)"
+                " VALUES (1, 'a', 0, ?, ?, 'x', 'x')",
+                (user, half_points),
+            )
+        await storage.migrate(migrations)
+        store = VoteStore(storage)
         stats = await store.stats(1, "a")
         assert stats is not None and (stats.count, stats.median) == (3, 9.0)
         assert [(r.drama_slug, r.count) for r in await store.leaderboard(1)] == [("a", 3)]
-    finally:
-        await storage.close()

@@ -9,8 +9,9 @@ import pytest
 
 from bot.catalog import load_catalog_dir, parse_drama_text
 from bot.errors import UserError
-from bot.schedule import check_remind, parse_start, plan_series, suggest_timezones, zone
+from bot.schedule import check_remind, plan_series
 from bot.settings import DEFAULT_CATALOG_DIR
+from bot.times import parse_start, suggest_timezones, zone
 from tests.factories import drama_toml
 
 SOUNDTRACK = next(d for d in load_catalog_dir(DEFAULT_CATALOG_DIR) if d.slug == "soundtrack-1")

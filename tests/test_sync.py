@@ -9,17 +9,18 @@ import simcord
 
 from bot.client import DramaClub, create_bot
 from bot.settings import Settings
+from bot.storage import Storage
 
 
 def command_puts(env: simcord.Env) -> list[str]:
     return [r.path for r in env.http_requests if r.method == "PUT" and r.path.endswith("/commands")]
 
 
-async def test_first_start_syncs_and_an_unchanged_restart_does_not(settings: Settings) -> None:
-    bot = create_bot(settings)
+async def test_first_start_syncs_and_an_unchanged_restart_does_not(settings: Settings, storage: Storage) -> None:
+    bot = create_bot(settings, storage)
     async with simcord.run(bot) as env:
         assert len(command_puts(env)) == 1
-        fresh = create_bot(settings)
+        fresh = create_bot(settings, storage)
         await env.restart_bot(fresh)
         await bot.close()
         assert len(command_puts(env)) == 1, "an unchanged tree must not be synced again"
@@ -42,24 +43,24 @@ def with_extra_command(bot: DramaClub) -> DramaClub:
     return bot
 
 
-async def test_a_changed_tree_or_force_syncs_again(settings: Settings) -> None:
-    bot = create_bot(settings)
+async def test_a_changed_tree_or_force_syncs_again(settings: Settings, storage: Storage) -> None:
+    bot = create_bot(settings, storage)
     async with simcord.run(bot) as env:
-        changed = with_extra_command(create_bot(settings))
+        changed = with_extra_command(create_bot(settings, storage))
         await env.restart_bot(changed)
         await bot.close()
         assert len(command_puts(env)) == 2
 
-        forced = with_extra_command(create_bot(settings, force_sync=True))
+        forced = with_extra_command(create_bot(settings, storage, force_sync=True))
         await env.restart_bot(forced)
         await changed.close()
         assert len(command_puts(env)) == 3
     await forced.close()
 
 
-async def test_dev_guild_gets_the_commands_at_once(settings: Settings) -> None:
+async def test_dev_guild_gets_the_commands_at_once(settings: Settings, storage: Storage) -> None:
     guild_settings = replace(settings, dev_guild_id=4242)
-    bot = create_bot(guild_settings)
+    bot = create_bot(guild_settings, storage)
     async with simcord.run(bot, strict_sync=False) as env:
         (path,) = command_puts(env)
         assert path.endswith("/guilds/4242/commands")
