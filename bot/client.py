@@ -65,9 +65,17 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
     """One place that turns every app-command error into an ephemeral answer."""
 
     async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
-        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         command = interaction.command.qualified_name if interaction.command else "?"
-        await self.report(interaction, original, where=f"/{command}")
+        await self.report(interaction, self.unwrap(error), where=f"/{command}")
+
+    @staticmethod
+    def unwrap(error: BaseException) -> BaseException:
+        """The error a command or one of its options raised, out of discord.py's wrapper."""
+        if isinstance(error, app_commands.CommandInvokeError):
+            return error.original
+        if isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+            return error.__cause__
+        return error
 
     @classmethod
     async def report(cls, interaction: Interaction, error: BaseException, *, where: str) -> None:
@@ -95,6 +103,7 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
     @staticmethod
     def describe(error: BaseException) -> str | None:
         """The member-facing text for an expected error; ``None`` for a bug."""
+        error = ClubTree.unwrap(error)
         if isinstance(error, UserError):
             return error.message
         if isinstance(error, app_commands.MissingPermissions):

@@ -61,7 +61,8 @@ def command_specs(bot: DramaClub) -> dict[str, CommandSpec]:
     for command in bot.tree.walk_commands():
         if isinstance(command, app_commands.Command):
             options = tuple(
-                OptionSpec(p.name, KINDS.get(p.type, "string"), p.required, p.description) for p in command.parameters
+                OptionSpec(p.display_name, KINDS.get(p.type, "string"), p.required, p.description)
+                for p in command.parameters
             )
             specs[command.qualified_name] = CommandSpec(command.qualified_name, command.description, options)
     return dict(sorted(specs.items()))

@@ -11,9 +11,9 @@ from discord.ext import commands
 from bot.catalog import MAX_FILE_BYTES, CatalogError, parse_drama_bytes
 from bot.client import DramaClub, Interaction
 from bot.errors import UserError
-from cogs import _autocomplete as autocomplete
 from cogs import _render as render
 from cogs._checks import catalog_admin
+from cogs._options import DramaOption
 
 
 @app_commands.guild_only()
@@ -59,12 +59,11 @@ class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add
         )
 
     @app_commands.command(name="remove", description="Remove a drama this server added")
-    @app_commands.describe(title="The drama to remove")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama to remove")
     @catalog_admin()
-    async def remove(self, interaction: Interaction, title: app_commands.Range[str, 1, 200]) -> None:
+    async def remove(self, interaction: Interaction, drama: DramaOption) -> None:
         assert interaction.guild_id is not None
-        drama = self.bot.catalog.find(title, interaction.guild_id)
         restored = await self.bot.catalog.remove(interaction.guild_id, drama)
         message = f"Removed **{drama.display_title}** from this server's catalog."
         if restored is not None:

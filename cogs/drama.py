@@ -9,11 +9,10 @@ from bot.client import DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import PartyStore
 from bot.ratings import VoteStore
-from cogs import _autocomplete as autocomplete
+from cogs import _options as options
 from cogs import _render as render
+from cogs._options import DramaOption
 from cogs._paging import send_pages
-
-Title = app_commands.Range[str, 1, 200]
 
 
 class DramaCog(commands.Cog, name="Drama"):
@@ -23,10 +22,9 @@ class DramaCog(commands.Cog, name="Drama"):
         self.parties = PartyStore(bot.storage)
 
     @app_commands.command(name="drama", description="Show a drama's card: facts, air dates, cast and review")
-    @app_commands.describe(title="The drama's title; small typos are fine")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
-    async def drama(self, interaction: Interaction, title: Title) -> None:
-        drama = self.bot.catalog.find(title, interaction.guild_id)
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama's title; small typos are fine")
+    async def drama(self, interaction: Interaction, drama: DramaOption) -> None:
         club = None
         if interaction.guild_id is not None:
             club = await self.votes.stats(interaction.guild_id, drama.slug)
@@ -34,26 +32,24 @@ class DramaCog(commands.Cog, name="Drama"):
         await interaction.response.send_message(embed=card)
 
     @app_commands.command(name="review", description="Read the review summary; late-story points are hidden")
-    @app_commands.describe(title="The drama's title; small typos are fine")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
-    async def review(self, interaction: Interaction, title: Title) -> None:
-        drama = self.bot.catalog.find(title, interaction.guild_id)
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama's title; small typos are fine")
+    async def review(self, interaction: Interaction, drama: DramaOption) -> None:
         if drama.review is None:
             raise UserError(f"There is no review summary for **{drama.display_title}** yet.")
         await interaction.response.send_message(embed=render.review_embed(drama))
 
     @app_commands.command(name="cast", description="Who plays whom in a drama")
-    @app_commands.describe(title="The drama's title; small typos are fine")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
-    async def cast(self, interaction: Interaction, title: Title) -> None:
-        drama = self.bot.catalog.find(title, interaction.guild_id)
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama's title; small typos are fine")
+    async def cast(self, interaction: Interaction, drama: DramaOption) -> None:
         await send_pages(interaction, render.cast_pages(drama))
 
     @app_commands.command(
         name="actor", description="An actor's roles across the catalog (a character's name works too)"
     )
     @app_commands.describe(name="An actor's or a character's name, in any romanization")
-    @app_commands.autocomplete(name=autocomplete.people)
+    @app_commands.autocomplete(name=options.people)
     async def actor(self, interaction: Interaction, name: app_commands.Range[str, 1, 200]) -> None:
         person = self.bot.catalog.find_person(name, interaction.guild_id)
         seen: set[str] = set()

@@ -24,9 +24,9 @@ from bot.ratings import (
     points,
     votes_csv,
 )
-from cogs import _autocomplete as autocomplete
 from cogs import _render as render
 from cogs._checks import catalog_admin
+from cogs._options import DramaOption
 
 log = logging.getLogger(__name__)
 
@@ -90,25 +90,23 @@ class RatingsCog(commands.Cog, name="Ratings"):
 
     @app_commands.command(name="rate", description="Score a drama (or one episode) from 1 to 10")
     @app_commands.guild_only()
+    @app_commands.rename(drama="title")
     @app_commands.describe(
-        title="The drama you watched",
+        drama="The drama you watched",
         score="1 to 10; halves are fine, like 8.5",
         episode="Rate just this episode",
         comment=f"A few words, up to {MAX_COMMENT} characters",
         private="Only you see the confirmation (default: the vote is announced in the channel)",
     )
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
     async def rate(
         self,
         interaction: Interaction,
-        title: app_commands.Range[str, 1, 200],
+        drama: DramaOption,
         score: app_commands.Range[float, 1, 10],
         episode: app_commands.Range[int, 1, 500] | None = None,
         comment: app_commands.Range[str, 1, 1000] | None = None,
         private: bool = False,
     ) -> None:
-        assert interaction.guild_id is not None
-        drama = self.bot.catalog.find(title, interaction.guild_id)
         note = check_comment(comment)
         half_points, number, before = await self.record_vote(interaction, drama, score, episode, note)
         line = render.vote_line(interaction.user.display_name, drama, number, half_points, before, note)
@@ -142,11 +140,10 @@ class RatingsCog(commands.Cog, name="Ratings"):
     # -- /ratings ... -------------------------------------------------------------------------
 
     @ratings.command(name="show", description="The club's scores for a drama")
-    @app_commands.describe(title="The drama")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
-    async def show(self, interaction: Interaction, title: app_commands.Range[str, 1, 200]) -> None:
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama")
+    async def show(self, interaction: Interaction, drama: DramaOption) -> None:
         assert interaction.guild_id is not None
-        drama = self.bot.catalog.find(title, interaction.guild_id)
         guild = interaction.guild_id
         stats = await self.votes.stats(guild, drama.slug)
         embed = render.ratings_embed(
@@ -173,16 +170,15 @@ class RatingsCog(commands.Cog, name="Ratings"):
         await interaction.response.send_message(embed=render.my_votes_embed(rows), ephemeral=True)
 
     @ratings.command(name="remove", description="Withdraw your score for a drama or an episode")
-    @app_commands.describe(title="The drama", episode="Withdraw only this episode's score")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama", episode="Withdraw only this episode's score")
     async def remove(
         self,
         interaction: Interaction,
-        title: app_commands.Range[str, 1, 200],
+        drama: DramaOption,
         episode: app_commands.Range[int, 1, 500] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        drama = self.bot.catalog.find(title, interaction.guild_id)
         number = check_episode(drama, episode)
         removed = await self.votes.withdraw(
             guild_id=interaction.guild_id, drama_slug=drama.slug, episode=number, user_id=interaction.user.id

@@ -18,9 +18,9 @@ from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec
 from bot.schedule import check_remind, plan_series
-from bot.times import parse_start, suggest_timezones, zone
-from cogs import _autocomplete as autocomplete
+from bot.times import parse_start, zone
 from cogs import _render as render
+from cogs._options import DramaOption, PartyOption, TimezoneOption
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ class WatchPartyCog(
     # -- /watchparty schedule ----------------------------------------------------------------
 
     @app_commands.command(name="schedule", description="Plan watch parties that follow a drama's air dates")
+    @app_commands.rename(drama="title")
     @app_commands.describe(
-        title="The drama to watch",
+        drama="The drama to watch",
         start='When the first party starts, as "YYYY-MM-DD HH:MM"',
         timezone="The time zone of that start (default: the server's)",
         channel="A voice or stage channel to watch in (otherwise an external event)",
@@ -109,14 +110,13 @@ class WatchPartyCog(
         episodes_per_party="How many episodes each party watches (default 1)",
         remind="Minutes before each party to remind who's going (0-1440, default 15)",
     )
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
     @app_commands.checks.has_permissions(manage_events=True)
     async def schedule(
         self,
         interaction: Interaction,
-        title: app_commands.Range[str, 1, 200],
+        drama: DramaOption,
         start: app_commands.Range[str, 1, 40],
-        timezone: app_commands.Range[str, 1, 64] | None = None,
+        timezone: TimezoneOption | None = None,
         channel: discord.VoiceChannel | discord.StageChannel | None = None,
         location: app_commands.Range[str, 1, 100] | None = None,
         episodes_per_party: app_commands.Range[int, 1, 500] = 1,
@@ -124,8 +124,7 @@ class WatchPartyCog(
     ) -> None:
         assert interaction.guild is not None and interaction.channel_id is not None
         # Everything is checked before anything is stored or created.
-        drama = self.bot.catalog.find(title, interaction.guild_id)
-        tz = zone(timezone or self.bot.settings.default_timezone)
+        tz = timezone or zone(self.bot.settings.default_timezone)
         wall = parse_start(start)
         planned = plan_series(drama, wall, tz, episodes_per_party=episodes_per_party)
         now = discord.utils.utcnow()
@@ -226,10 +225,6 @@ class WatchPartyCog(
         event = await guild.create_scheduled_event(**options)
         return event.id
 
-    @schedule.autocomplete("timezone")
-    async def timezone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
-
     # -- /watchparty list, cancel, export ---------------------------------------------------
 
     @app_commands.command(name="list", description="Upcoming watch parties in this server")
@@ -249,17 +244,14 @@ class WatchPartyCog(
     @app_commands.command(name="cancel", description="Cancel a watch party, or the rest of its series")
     @app_commands.describe(party="The party to cancel", series="Also cancel every later party of the series")
     @app_commands.checks.has_permissions(manage_events=True)
-    async def cancel(
-        self, interaction: Interaction, party: app_commands.Range[str, 1, 100], series: bool = False
-    ) -> None:
+    async def cancel(self, interaction: Interaction, party: PartyOption, series: bool = False) -> None:
         assert interaction.guild is not None
-        chosen = await self._party_from_option(interaction.guild.id, party)
-        targets = [chosen]
+        if party.cancelled:
+            raise UserError("That party was already cancelled.")
+        targets = [party]
         if series:
             targets = [
-                p
-                for p in await self.store.parties_of(chosen.series_id)
-                if p.number >= chosen.number and not p.cancelled
+                p for p in await self.store.parties_of(party.series_id) if p.number >= party.number and not p.cancelled
             ]
         now = discord.utils.utcnow()
         cancelled = await self.store.cancel([p.id for p in targets], now)
@@ -270,9 +262,9 @@ class WatchPartyCog(
         # parties were read is deleted too (one made after is refused and deleted by its schedule).
         gone = [event_id for event_id in cancelled.values() if event_id is not None]
         await asyncio.gather(*(self._delete_event(interaction.guild, event_id) for event_id in gone))
-        await self._show_plan(interaction.guild, chosen.series_id)
-        drama = self.bot.catalog.get(chosen.drama_slug, interaction.guild.id)
-        title = drama.title if drama else chosen.drama_slug
+        await self._show_plan(interaction.guild, party.series_id)
+        drama = self.bot.catalog.get(party.drama_slug, interaction.guild.id)
+        title = drama.title if drama else party.drama_slug
         labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
         await interaction.followup.send(
             f"Cancelled {render.parties(len(cancelled))} of **{title}** ({labels}).",
@@ -299,36 +291,12 @@ class WatchPartyCog(
         except discord.HTTPException as error:  # deleted, or the bot lost access to the channel
             log.info("Could not update the announcement of series %s: %s", first.series_id, error)
 
-    async def _party_from_option(self, guild_id: int, value: str) -> Party:
-        found = await self.store.party(int(value)) if value.strip().isdigit() else None
-        if found is None or found.guild_id != guild_id:
-            raise UserError("I couldn't find that party. Pick one from the list the option offers.")
-        if found.cancelled:
-            raise UserError("That party was already cancelled.")
-        return found
-
-    @cancel.autocomplete("party")
-    async def party_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        assert interaction.guild_id is not None
-        parties = await self.store.upcoming(interaction.guild_id, discord.utils.utcnow(), limit=200)
-        choices = []
-        wanted = current.casefold().strip()
-        for party in parties:
-            drama = self.bot.catalog.get(party.drama_slug, interaction.guild_id)
-            label = render.party_choice(drama, party)
-            if wanted and wanted not in label.casefold():
-                continue
-            choices.append(app_commands.Choice(name=render.choice_name(label), value=str(party.id)))
-            if len(choices) == render.CHOICE_COUNT_LIMIT:
-                break
-        return choices
-
     @app_commands.command(name="export", description="Download the upcoming watch parties as a calendar file")
-    @app_commands.describe(title="Only this drama's parties (default: all)")
-    @app_commands.autocomplete(title=autocomplete.drama_titles)
-    async def export(self, interaction: Interaction, title: app_commands.Range[str, 1, 200] | None = None) -> None:
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="Only this drama's parties (default: all)")
+    async def export(self, interaction: Interaction, drama: DramaOption | None = None) -> None:
         assert interaction.guild is not None
-        slug = self.bot.catalog.find(title, interaction.guild.id).slug if title else None
+        slug = drama.slug if drama is not None else None
         now = discord.utils.utcnow()
         parties = await self.store.upcoming(interaction.guild.id, now, drama_slug=slug, limit=5000)
         if not parties:

@@ -11,7 +11,6 @@ import discord
 import pytest
 import pytest_asyncio
 import simcord
-from discord import app_commands
 
 from bot.client import ClubTree, DramaClub, create_bot
 from bot.settings import DEFAULT_CATALOG_DIR, Settings
@@ -109,7 +108,7 @@ async def club(settings: Settings) -> AsyncIterator[Club]:
             # simcord records every error a command raised, even those the bot answered on purpose
             # (bad input, refused checks). Those are behaviour; anything else is a bug.
             errors = club.take_errors() if club is not None else list(env.errors)
-            unexpected = [error for error in errors if ClubTree.describe(_unwrap(error)) is None]
+            unexpected = [error for error in errors if ClubTree.describe(error) is None]
             if unexpected:
                 raise unexpected[0]
             assert_requests_valid(env)
@@ -124,9 +123,3 @@ def assert_requests_valid(env: simcord.Env) -> None:
         problems += discord_spec.schema_problems(request.method, request.path, request.json)
         problems += [f"{request.method} {request.path}: {p}" for p in discord_spec.limit_problems(request.json)]
     assert problems == [], "\n".join(problems)
-
-
-def _unwrap(error: BaseException) -> BaseException:
-    if isinstance(error, app_commands.CommandInvokeError):
-        return error.original
-    return error

@@ -383,18 +383,19 @@ async def test_cancel_deletes_the_event_stored_after_the_party_was_read(
     await schedule(club)
     choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
     await club.bot.storage.execute("UPDATE watch_parties SET event_id = NULL")  # as read: no events yet
-    store = club.bot.get_cog("WatchParty").store  # type: ignore[attr-defined]
-    read = store.party
+    from bot.parties import PartyStore
+
+    read = PartyStore.party
     ids = sorted(e.id for e in events(club))
 
-    async def then_the_events_land(party_id: int):  # type: ignore[no-untyped-def]
-        party = await read(party_id)
+    async def then_the_events_land(self: PartyStore, party_id: int):  # type: ignore[no-untyped-def]
+        party = await read(self, party_id)
         await club.bot.storage.execute(
             "UPDATE watch_parties SET event_id = ? WHERE number = ?", (ids[party.number - 1], party.number)
         )
         return party
 
-    monkeypatch.setattr(store, "party", then_the_events_land)
+    monkeypatch.setattr(PartyStore, "party", then_the_events_land)
     result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
     assert "Cancelled 1 watch party" in result.response.content
     assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 3, 4)]

@@ -1,0 +1,101 @@
+"""Options that name something the club knows, as discord.py transformers with their autocomplete.
+
+A command declares ``title: DramaOption`` and receives the :class:`Drama` itself. A refusal (an
+unknown title, a party of another server, a zone that does not exist) is a :class:`UserError`,
+which the tree's error handler shows the member in its own words.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+
+from bot.catalog import Drama
+from bot.client import Interaction
+from bot.errors import UserError
+from bot.parties import Party, PartyStore
+from bot.times import suggest_timezones, zone
+from cogs import _render as render
+
+MAX_QUERY = 200
+PARTY_CHOICES_READ = 200  # upcoming parties read to offer the 25 that match what was typed
+SQLITE_MAX_ID = 2**63 - 1
+
+
+class _DramaTransformer(app_commands.Transformer):
+    """A drama by title, alias, Korean title or an autocomplete choice's id; small typos are fine."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return MAX_QUERY
+
+    async def transform(self, interaction: Interaction, value: str, /) -> Drama:
+        return interaction.client.catalog.find(value, interaction.guild_id)
+
+    async def autocomplete(self, interaction: Interaction, value: str, /) -> list[app_commands.Choice[str]]:  # type: ignore[override]
+        dramas = interaction.client.catalog.suggest(value, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT)
+        return [app_commands.Choice(name=render.choice_name(d.display_title), value=d.slug) for d in dramas]
+
+
+class _PartyTransformer(app_commands.Transformer):
+    """An upcoming watch party of this server, as autocomplete offers it (its id)."""
+
+    async def transform(self, interaction: Interaction, value: str, /) -> Party:
+        text = value.strip()
+        found = None
+        if text.isascii() and text.isdigit() and int(text) <= SQLITE_MAX_ID:
+            found = await PartyStore(interaction.client.storage).party(int(text))
+        if found is None or found.guild_id != interaction.guild_id:
+            raise UserError("I couldn't find that party. Pick one from the list the option offers.")
+        return found
+
+    async def autocomplete(self, interaction: Interaction, value: str, /) -> list[app_commands.Choice[str]]:  # type: ignore[override]
+        if interaction.guild_id is None:
+            return []
+        store = PartyStore(interaction.client.storage)
+        parties = await store.upcoming(interaction.guild_id, discord.utils.utcnow(), limit=PARTY_CHOICES_READ)
+        wanted = value.casefold().strip()
+        choices = []
+        for party in parties:
+            label = render.party_choice(interaction.client.catalog.get(party.drama_slug, party.guild_id), party)
+            if wanted in label.casefold():
+                choices.append(app_commands.Choice(name=label, value=str(party.id)))
+            if len(choices) == render.CHOICE_COUNT_LIMIT:
+                break
+        return choices
+
+
+class _TimezoneTransformer(app_commands.Transformer):
+    """An IANA time zone (``Asia/Seoul``); what was typed is matched anywhere in the name."""
+
+    @property
+    def max_value(self) -> int:
+        return 64
+
+    async def transform(self, interaction: Interaction, value: str, /) -> ZoneInfo:
+        return zone(value.strip())
+
+    async def autocomplete(self, interaction: Interaction, value: str, /) -> list[app_commands.Choice[str]]:  # type: ignore[override]
+        return [app_commands.Choice(name=name, value=name) for name in suggest_timezones(value)]
+
+
+DramaOption = app_commands.Transform[Drama, _DramaTransformer]
+PartyOption = app_commands.Transform[Party, _PartyTransformer]
+TimezoneOption = app_commands.Transform[ZoneInfo, _TimezoneTransformer]
+
+
+async def people(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for an actor's or a character's name: each actor with their latest role."""
+    found = interaction.client.catalog.suggest_people(current, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT)
+    choices = []
+    for person in found:
+        latest = person.roles[0]
+        label = f"{person.name} ({latest.member.character}, {latest.drama.title})"
+        choices.append(app_commands.Choice(name=render.choice_name(label), value=render.clip(person.name, 100)))
+    return choices
