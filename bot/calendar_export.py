@@ -1,13 +1,11 @@
-"""Watch parties as an iCalendar (.ics) file, with the icalendar package.
-
-icalendar is imported when a calendar is first made, not at start: importing it takes a fifth of
-a second, and only ``/watchparty export`` needs it.
-"""
+"""Watch parties as an iCalendar (.ics) file, with the icalendar package."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+
+from icalendar import Calendar, Event
 
 from bot.catalog import Drama
 from bot.parties import Party
@@ -23,8 +21,6 @@ def parties_calendar(
     now: datetime,
 ) -> bytes:
     """One VEVENT per party, times in UTC; stable UIDs so a re-import updates, not duplicates."""
-    from icalendar import Calendar, Event  # imported on first use: see the module docstring
-
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,10 +90,6 @@ class Stats:
     @property
     def weighted(self) -> float:
         return bayesian(self.mean, self.count)
-
-
-def summarize(half_points: Sequence[int]) -> Stats | None:
-    return summarize_counts(Counter(half_points))
 
 
 def summarize_counts(counts: Mapping[int, int]) -> Stats | None:
@@ -187,13 +182,6 @@ class VoteStore:
             (guild_id, drama_slug, episode, user_id),
         )
         return None if row is None else int(row["half_points"])
-
-    async def scores(self, guild_id: int, drama_slug: str, episode: int = WHOLE_DRAMA) -> list[int]:
-        rows = await self._storage.fetchall(
-            "SELECT half_points FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode = ?",
-            (guild_id, drama_slug, episode),
-        )
-        return [int(r[0]) for r in rows]
 
     async def stats(self, guild_id: int, drama_slug: str, episode: int = WHOLE_DRAMA) -> Stats | None:
         """The club's statistics for a drama (or an episode), from the running tallies."""

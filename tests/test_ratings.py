@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,12 +16,13 @@ from bot.errors import UserError
 from bot.ratings import (
     LEADERBOARD,
     RANK,
+    Stats,
     VoteStore,
     bayesian,
     check_comment,
     check_episode,
     check_score,
-    summarize,
+    summarize_counts,
     votes_csv,
 )
 from bot.settings import DEFAULT_CATALOG_DIR
@@ -72,6 +74,15 @@ def test_one_perfect_vote_does_not_beat_forty_nines() -> None:
     assert round(forty_nines, 2) == 8.61 and round(one_ten, 2) == 6.25
 
 
+def summarize(half_points: list[int]) -> Stats | None:
+    return summarize_counts(Counter(half_points))
+
+
+async def scores_of(votes: VoteStore, drama: str, episode: int = 0) -> list[int]:
+    """Every stored score of a drama (or an episode) in server 1, as the CSV export reads them."""
+    return [v.half_points for v in await votes.all_votes(1) if v.drama_slug == drama and v.episode == episode]
+
+
 @pytest.fixture
 async def votes(tmp_path: Path):  # type: ignore[no-untyped-def]
     async with Storage.open(tmp_path / "votes.sqlite3") as storage:
@@ -96,7 +107,7 @@ async def cast(
 async def test_a_second_vote_replaces_the_first_and_reports_it(votes: VoteStore) -> None:
     assert await cast(votes, 7, 14) is None
     assert await cast(votes, 7, 17) == 14
-    assert await votes.scores(1, "soundtrack-1") == [17]
+    assert await scores_of(votes, "soundtrack-1") == [17]
     assert await votes.withdraw(guild_id=1, drama_slug="soundtrack-1", episode=0, user_id=7) == 17
     assert await votes.withdraw(guild_id=1, drama_slug="soundtrack-1", episode=0, user_id=7) is None
 
@@ -104,10 +115,10 @@ async def test_a_second_vote_replaces_the_first_and_reports_it(votes: VoteStore)
 async def test_500_members_voting_at_once_are_all_stored_exactly_once(votes: VoteStore) -> None:
     results = await asyncio.gather(*(cast(votes, user, 2 + user % 19) for user in range(500)))
     assert results == [None] * 500
-    assert len(await votes.scores(1, "soundtrack-1")) == 500
+    assert len(await scores_of(votes, "soundtrack-1")) == 500
     # and 500 re-votes at once replace, never duplicate
     await asyncio.gather(*(cast(votes, user, 20) for user in range(500)))
-    assert await votes.scores(1, "soundtrack-1") == [20] * 500
+    assert await scores_of(votes, "soundtrack-1") == [20] * 500
 
 
 async def test_the_leaderboard_ranks_by_weighted_score(votes: VoteStore) -> None:
@@ -173,10 +184,10 @@ async def test_the_running_tallies_always_match_the_votes(votes: VoteStore) -> N
             await cast(votes, user, rng.randint(2, 20), drama=drama, episode=episode)
     for drama in ("a", "b"):
         for episode in (0, 1, 2):
-            assert await votes.stats(1, drama, episode) == summarize(await votes.scores(1, drama, episode))
+            assert await votes.stats(1, drama, episode) == summarize(await scores_of(votes, drama, episode))
     ranked = await votes.leaderboard(1)
     for entry in ranked:
-        stats = summarize(await votes.scores(1, entry.drama_slug))
+        stats = summarize(await scores_of(votes, entry.drama_slug))
         assert stats is not None and (entry.count, round(entry.mean, 9)) == (stats.count, round(stats.mean, 9))
     assert await votes.rated_dramas(1, ["a", "zzz"]) == {"a"}
 

@@ -64,3 +64,16 @@ async def test_mentions_are_off_by_default(club: Club) -> None:
     mentions = club.bot.allowed_mentions
     assert isinstance(mentions, discord.AllowedMentions)
     assert mentions.everyone is False and mentions.users is False and mentions.roles is False
+
+
+def test_storage_uses_only_aiosqlites_public_api() -> None:
+    """No private attribute of a library: only the storage's own (``self._db``, ``storage._lock``)."""
+    tree = ast.parse((ROOT / "bot" / "storage.py").read_text())
+    private = sorted(
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls", "storage"})
+    )
+    assert private == []
