@@ -195,24 +195,22 @@ class PartyStore:
 
     async def record_events(self, series_id: int, message_id: int | None, event_ids: Mapping[int, int]) -> list[int]:
         """Record the message that announces a series and the Discord events made for its
-        parties (``{party id: event id}``), in one transaction. Gives back the events no party
-        took, for the caller to delete.
+        parties (``{party id: event id}``). Gives back the events no party took, for the caller
+        to delete.
 
-        A party takes an event only while it has none and is not cancelled. So a party that was
-        cancelled while its event was being made, or that another run of the same plan gave an
-        event first, refuses this one, and no event is left behind for it.
+        A party takes an event only while it has none and is not cancelled (one statement). So a
+        party that was cancelled while its event was being made, or that another run of the same
+        plan gave an event first, refuses this one, and no event is left behind for it.
         """
-
-        async with self._storage.transaction() as db:
-            await db.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
-            if not event_ids:
-                return []
-            taken = await db.fetchall(
-                f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
-                " WHERE watch_parties.id = v.column1 AND watch_parties.event_id IS NULL"
-                " AND watch_parties.cancelled_at IS NULL RETURNING watch_parties.event_id",
-                [value for pair in event_ids.items() for value in pair],
-            )
+        await self._storage.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
+        if not event_ids:
+            return []
+        taken = await self._storage.fetchall(
+            f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
+            " WHERE watch_parties.id = v.column1 AND watch_parties.event_id IS NULL"
+            " AND watch_parties.cancelled_at IS NULL RETURNING watch_parties.event_id",
+            [value for pair in event_ids.items() for value in pair],
+        )
         kept = {row[0] for row in taken}
         return [event_id for event_id in event_ids.values() if event_id not in kept]
 
