@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from bot.catalog import Drama
 from bot.errors import UserError
@@ -28,9 +30,12 @@ PRIOR_VOTES = 5
 # numbers written in (a bound value would not match). Tested to equal bayesian().
 RANK = "((5.5 * 5 + half_points / 2.0) / (5 + votes))"
 WHOLE_DRAMA = 0
+# A number resting on these votes would give a private one away: it rests on private votes alone,
+# or on exactly one private vote beside public ones, whose scores the channel has seen.
+REVEALS_PRIVATE = "(private_votes > 0 AND (private_votes = votes OR private_votes = 1))"
 LEADERBOARD = (
     "SELECT drama, half_points / 2.0 / votes, votes FROM drama_tally WHERE guild_id = ? AND episode = 0"
-    f" ORDER BY {RANK} DESC, votes DESC, drama LIMIT ?"
+    f" AND NOT {REVEALS_PRIVATE} ORDER BY {RANK} DESC, votes DESC, drama LIMIT ?"
 )
 
 
@@ -51,10 +56,16 @@ def check_episode(drama: Drama, episode: int | None) -> int:
     return episode
 
 
+_INVISIBLE = {"Cf", "Cc", "Zl", "Zp"}  # zero-width, bidirectional and other control characters
+
+
 def check_comment(comment: str | None) -> str | None:
-    if comment is None or not comment.strip():
+    """The comment as shown: without invisible characters; ``None`` if nothing visible is left."""
+    if comment is None:
         return None
-    comment = comment.strip()
+    comment = "".join(c for c in comment if unicodedata.category(c) not in _INVISIBLE or c == "\n").strip()
+    if not comment:
+        return None
     if len(comment) > MAX_COMMENT:
         raise UserError(f"Comments can be up to {MAX_COMMENT} characters; yours has {len(comment)}.")
     return comment
@@ -63,6 +74,17 @@ def check_comment(comment: str | None) -> str | None:
 def points(half_points: int) -> str:
     """``17`` -> ``"8.5"``, ``16`` -> ``"8"``."""
     return f"{half_points / 2:g}"
+
+
+def average(value: float, places: int = 1) -> str:
+    """Every average the club sees, rounded one way: half up (``9.25`` -> ``"9.3"``)."""
+    exact = Decimal(repr(round(value, 9)))
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def reveals_private(votes: int, private_votes: int) -> bool:
+    """Whether a number resting on these votes would give a private vote away (see :data:`REVEALS_PRIVATE`)."""
+    return private_votes > 0 and (private_votes == votes or private_votes == 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +96,8 @@ class Vote:
     half_points: int
     comment: str | None
     updated_at: datetime
+    private: bool = False
+    member_name: str | None = None  # as shown when they voted
 
     @property
     def score(self) -> float:
@@ -86,14 +110,27 @@ class Stats:
     mean: float
     median: float
     histogram: tuple[int, ...]  # votes per whole point, index 0 is "1 to 1.5", index 9 is "10"
+    private_votes: int = 0
 
     @property
     def weighted(self) -> float:
         return bayesian(self.mean, self.count)
 
+    @property
+    def shareable(self) -> bool:
+        """Whether the mean, median and distribution may be shown without giving a private vote away."""
+        return not reveals_private(self.count, self.private_votes)
 
-def summarize_counts(counts: Mapping[int, int]) -> Stats | None:
-    """Statistics from how many votes gave each score (half points -> votes)."""
+
+@dataclass(frozen=True, slots=True)
+class EpisodeMean:
+    episode: int
+    mean: float | None  # None while it would give a private vote away
+    count: int
+
+
+def summarize_counts(counts: Mapping[int, int], private_votes: int = 0) -> Stats | None:
+    """Statistics from how many votes gave each score (half points -> votes), ``private_votes`` of them private."""
     total = sum(counts.values())
     if total == 0:
         return None
@@ -111,7 +148,7 @@ def summarize_counts(counts: Mapping[int, int]) -> Stats | None:
     histogram = [0] * 10
     for half_points, n in ordered:
         histogram[half_points // 2 - 1] += n
-    return Stats(total, mean, median, tuple(histogram))
+    return Stats(total, mean, median, tuple(histogram), private_votes)
 
 
 def bayesian(mean: float, count: int, *, prior_mean: float = PRIOR_MEAN, prior_votes: int = PRIOR_VOTES) -> float:
@@ -138,10 +175,12 @@ def _vote(row: object) -> Vote:
         half_points=row["half_points"],  # type: ignore[index]
         comment=row["comment"],  # type: ignore[index]
         updated_at=instant(row["updated_at"]),  # type: ignore[index]
+        private=bool(row["private"]),  # type: ignore[index]
+        member_name=row["member_name"],  # type: ignore[index]
     )
 
 
-_VOTE_COLUMNS = "guild_id, drama_slug, episode, user_id, half_points, comment, updated_at"
+_VOTE_COLUMNS = "guild_id, drama_slug, episode, user_id, half_points, comment, updated_at, private, member_name"
 
 
 class VoteStore:
@@ -158,19 +197,23 @@ class VoteStore:
         half_points: int,
         comment: str | None,
         now: datetime,
+        private: bool = False,
+        member_name: str | None = None,
     ) -> int | None:
-        """Store a vote, replacing the member's earlier one; returns the earlier score (half points).
+        """Store a vote, replacing the member's earlier one (a vote without a comment keeps the
+        earlier comment); returns the earlier score (half points).
 
         One statement: in the upsert's SET clause a bare column is the row as it was.
         """
         row = await self._storage.fetchone(
             "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " updated_at, private, member_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, drama_slug, episode, user_id) DO UPDATE SET"
             " replaced_half_points = half_points, half_points = excluded.half_points,"
-            " comment = excluded.comment, updated_at = excluded.updated_at"
+            " comment = coalesce(excluded.comment, comment), updated_at = excluded.updated_at,"
+            " private = excluded.private, member_name = coalesce(excluded.member_name, member_name)"
             " RETURNING replaced_half_points",
-            (guild_id, drama_slug, episode, user_id, half_points, comment, iso(now), iso(now)),
+            (guild_id, drama_slug, episode, user_id, half_points, comment, iso(now), iso(now), private, member_name),
         )
         return None if row is None or row[0] is None else int(row[0])
 
@@ -186,19 +229,21 @@ class VoteStore:
     async def stats(self, guild_id: int, drama_slug: str, episode: int = WHOLE_DRAMA) -> Stats | None:
         """The club's statistics for a drama (or an episode), from the running tallies."""
         rows = await self._storage.fetchall(
-            "SELECT half_points, votes FROM vote_tally WHERE guild_id = ? AND drama = ? AND episode = ?",
+            "SELECT v.half_points, v.votes, d.private_votes FROM vote_tally AS v JOIN drama_tally AS d"
+            " ON d.guild_id = v.guild_id AND d.drama = v.drama AND d.episode = v.episode"
+            " WHERE v.guild_id = ? AND v.drama = ? AND v.episode = ?",
             (guild_id, drama_slug, episode),
         )
-        return summarize_counts({int(r[0]): int(r[1]) for r in rows})
+        return summarize_counts({int(r[0]): int(r[1]) for r in rows}, int(rows[0][2]) if rows else 0)
 
-    async def episode_means(self, guild_id: int, drama_slug: str) -> list[tuple[int, float, int]]:
-        """``(episode, mean score, votes)`` for every episode that has votes."""
+    async def episode_means(self, guild_id: int, drama_slug: str) -> list[EpisodeMean]:
+        """Every episode that has votes, with its mean unless that would give a private vote away."""
         rows = await self._storage.fetchall(
-            "SELECT episode, half_points / 2.0 / votes, votes FROM drama_tally"
+            f"SELECT episode, half_points / 2.0 / votes, votes, {REVEALS_PRIVATE} FROM drama_tally"
             " WHERE guild_id = ? AND drama = ? AND episode > 0 ORDER BY episode",
             (guild_id, drama_slug),
         )
-        return [(int(r[0]), float(r[1]), int(r[2])) for r in rows]
+        return [EpisodeMean(int(r[0]), None if r[3] else float(r[1]), int(r[2])) for r in rows]
 
     async def vote_of(self, guild_id: int, drama_slug: str, user_id: int, episode: int = WHOLE_DRAMA) -> Vote | None:
         row = await self._storage.fetchone(
@@ -210,7 +255,7 @@ class VoteStore:
     async def recent_comments(self, guild_id: int, drama_slug: str, *, limit: int = 5) -> list[Vote]:
         rows = await self._storage.fetchall(
             f"SELECT {_VOTE_COLUMNS} FROM votes WHERE guild_id = ? AND drama_slug = ? AND comment IS NOT NULL"
-            " ORDER BY updated_at DESC, id DESC LIMIT ?",
+            " AND private = 0 ORDER BY updated_at DESC, id DESC LIMIT ?",
             (guild_id, drama_slug, limit),
         )
         return [_vote(r) for r in rows]
@@ -257,19 +302,23 @@ def csv_cell(value: object) -> str:
 
 
 def votes_csv(votes: Sequence[Vote], title_of: dict[str, str]) -> bytes:
-    """Every vote as CSV (UTF-8 with a byte-order mark, so spreadsheets read Hangul correctly)."""
+    """Every vote as CSV (UTF-8 with a byte-order mark, so spreadsheets read Hangul correctly).
+
+    A private vote counts, but without its member or comment.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["drama", "drama_id", "episode", "member_id", "score", "comment", "updated_at"])
+    writer.writerow(["drama", "drama_id", "episode", "member_id", "member", "score", "comment", "updated_at"])
     for vote in votes:
         writer.writerow(
             [
                 csv_cell(title_of.get(vote.drama_slug, vote.drama_slug)),
                 csv_cell(vote.drama_slug),
                 vote.episode or "",
-                str(vote.user_id),
+                "" if vote.private else str(vote.user_id),
+                "(private vote)" if vote.private else csv_cell(vote.member_name),
                 points(vote.half_points),
-                csv_cell(vote.comment),
+                "" if vote.private else csv_cell(vote.comment),
                 iso(vote.updated_at),
             ]
         )

@@ -13,7 +13,7 @@ import discord
 
 from bot.catalog import CastMember, Drama
 from bot.parties import Party
-from bot.ratings import PRIOR_MEAN, PRIOR_VOTES, Ranked, Stats, Vote, points
+from bot.ratings import PRIOR_MEAN, PRIOR_VOTES, EpisodeMean, Ranked, Stats, Vote, average, points
 from bot.search import Person
 
 TITLE_LIMIT = 256
@@ -360,7 +360,11 @@ def vote_line(
 ) -> str:
     """The one line a vote is announced with in the channel."""
     what = f"**{drama.title}**" + (f" · Episode {episode}" if episode else "")
-    score = score_text(half_points) if before is None else f"{score_text(before)} → {score_text(half_points)}"
+    score = score_text(half_points)
+    if before == half_points:
+        score += " (unchanged)"
+    elif before is not None:
+        score = f"{score_text(before)} → {score}"
     line = f"⭐ {safe_text(member)} rated {what}: {score}"
     if comment:
         line += f" — “{safe_text(comment)}”"
@@ -379,26 +383,41 @@ def histogram_lines(stats: Stats) -> str:
     return "```\n" + "\n".join(rows) + "\n```"
 
 
+HELD_BACK = "held back so that no private vote can be worked out"
+
+
 def ratings_embed(
-    drama: Drama,
-    stats: Stats | None,
-    episodes: list[tuple[int, float, int]],
-    own: Vote | None,
-    comments: list[Vote],
+    drama: Drama, stats: Stats | None, episodes: list[EpisodeMean], comments: list[Vote]
 ) -> discord.Embed:
-    """`/ratings show`: the club's view of one drama."""
+    """`/ratings show`: the club's view of one drama, with nothing that gives a private vote away."""
     embed = discord.Embed(title=f"Club ratings: {drama.display_title}", colour=DRAMA_COLOUR)
     if stats is None:
         embed.description = "No one has rated the whole drama yet. Be the first with `/rate`."
+    elif not stats.shareable:
+        embed.description = f"{counted(stats.count, 'vote')}; the average is {HELD_BACK}."
     else:
-        embed.description = f"**{stats.mean:.1f}**/10 from {counted(stats.count, 'vote')} · median {stats.median:g}"
+        embed.description = (
+            f"**{average(stats.mean)}**/10 from {counted(stats.count, 'vote')} · median {average(stats.median)}"
+        )
         embed.add_field(name="Distribution", value=histogram_lines(stats), inline=False)
     if episodes:
-        lines = [f"Episode {n}: **{mean:.1f}** ({counted(count, 'vote')})" for n, mean, count in episodes]
+        lines = [
+            f"Episode {e.episode}: "
+            + (
+                f"**{average(e.mean)}** ({counted(e.count, 'vote')})"
+                if e.mean is not None
+                else counted(e.count, "vote")
+            )
+            for e in episodes
+        ]
         embed.add_field(name="Episodes", value=clip_lines(lines, FIELD_VALUE_LIMIT), inline=False)
-    embed.add_field(name="Your score", value=score_text(own.half_points) if own else "Not rated yet", inline=True)
     if comments:
-        lines = [f"<@{v.user_id}> ({points(v.half_points)}): {safe_text(v.comment or '')}" for v in comments]
+        lines = [
+            f"<@{v.user_id}> ({points(v.half_points)}"
+            + (f", episode {v.episode}" if v.episode else "")
+            + f"): {safe_text(v.comment or '')}"
+            for v in comments
+        ]
         embed.add_field(name="Recent comments", value=clip_lines(lines, FIELD_VALUE_LIMIT), inline=False)
     return fit(embed)
 
@@ -413,8 +432,8 @@ def leaderboard_embed(rows: list[tuple[Drama | None, Ranked]]) -> discord.Embed:
     for place, (drama, ranked) in enumerate(rows, start=1):
         title = drama.display_title if drama else ranked.drama_slug
         lines.append(
-            f"{medals.get(place, f'{place}.')} **{title}** · {ranked.weighted:.2f} "
-            f"(mean {ranked.mean:.1f}, {counted(ranked.count, 'vote')})"
+            f"{medals.get(place, f'{place}.')} **{title}** · {average(ranked.weighted, 2)} "
+            f"(mean {average(ranked.mean)}, {counted(ranked.count, 'vote')})"
         )
     embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     embed.set_footer(
@@ -433,7 +452,10 @@ def my_votes_embed(votes: list[tuple[Drama | None, Vote]]) -> discord.Embed:
     for drama, vote in votes:
         title = drama.title if drama else vote.drama_slug
         what = f"**{title}**" + (f" · Episode {vote.episode}" if vote.episode else "")
-        lines.append(f"{what}: {score_text(vote.half_points)} · {discord.utils.format_dt(vote.updated_at, 'R')}")
+        private = " (private)" if vote.private else ""
+        lines.append(
+            f"{what}: {score_text(vote.half_points)}{private} · {discord.utils.format_dt(vote.updated_at, 'R')}"
+        )
     embed.description = clip_lines(lines, DESCRIPTION_LIMIT, more="…and {n} more")
     return fit(embed)
 
@@ -441,4 +463,6 @@ def my_votes_embed(votes: list[tuple[Drama | None, Vote]]) -> discord.Embed:
 def club_score(stats: Stats | None) -> str:
     if stats is None:
         return "No votes yet: `/rate` it!"
-    return f"**{stats.mean:.1f}**/10 · {counted(stats.count, 'vote')}"
+    if not stats.shareable:
+        return f"{counted(stats.count, 'vote')}; the average is {HELD_BACK}"
+    return f"**{average(stats.mean)}**/10 · {counted(stats.count, 'vote')}"

@@ -96,7 +96,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         score="1 to 10; halves are fine, like 8.5",
         episode="Rate just this episode",
         comment=f"A few words, up to {MAX_COMMENT} characters",
-        private="Only you see the confirmation (default: the vote is announced in the channel)",
+        private="Keep it to yourself: it counts in the club's numbers, but nobody sees your score or comment",
     )
     async def rate(
         self,
@@ -108,10 +108,14 @@ class RatingsCog(commands.Cog, name="Ratings"):
         private: bool = False,
     ) -> None:
         note = check_comment(comment)
-        half_points, number, before = await self.record_vote(interaction, drama, score, episode, note)
+        half_points, number, before = await self.record_vote(interaction, drama, score, episode, note, private=private)
         line = render.vote_line(interaction.user.display_name, drama, number, half_points, before, note)
         if private:
-            replaced = "" if before is None else f" (it replaces your earlier {points(before)})"
+            replaced = ""
+            if before == half_points:
+                replaced = " (unchanged)"
+            elif before is not None:
+                replaced = f" (it replaces your earlier {points(before)})"
             what = drama.display_title + (f", episode {number}" if number else "")
             await interaction.response.send_message(
                 f"Saved your {points(half_points)}/10 for {what}{replaced}. Only you can see this.", ephemeral=True
@@ -120,7 +124,14 @@ class RatingsCog(commands.Cog, name="Ratings"):
             await interaction.response.send_message(line)
 
     async def record_vote(
-        self, interaction: Interaction, drama: Drama, score: float, episode: int | None, comment: str | None
+        self,
+        interaction: Interaction,
+        drama: Drama,
+        score: float,
+        episode: int | None,
+        comment: str | None,
+        *,
+        private: bool = False,
     ) -> tuple[int, int, int | None]:
         """Check and store the member's vote: ``(half points, episode or 0, the replaced score)``."""
         assert interaction.guild_id is not None
@@ -134,6 +145,8 @@ class RatingsCog(commands.Cog, name="Ratings"):
             half_points=half_points,
             comment=comment,
             now=discord.utils.utcnow(),
+            private=private,
+            member_name=interaction.user.display_name,
         )
         return half_points, number, before
 
@@ -143,17 +156,19 @@ class RatingsCog(commands.Cog, name="Ratings"):
     @app_commands.rename(drama="title")
     @app_commands.describe(drama="The drama")
     async def show(self, interaction: Interaction, drama: DramaOption) -> None:
+        """The club's numbers for everyone; the member's own score in a note only they see."""
         assert interaction.guild_id is not None
         guild = interaction.guild_id
-        stats = await self.votes.stats(guild, drama.slug)
         embed = render.ratings_embed(
             drama,
-            stats,
+            await self.votes.stats(guild, drama.slug),
             await self.votes.episode_means(guild, drama.slug),
-            await self.votes.vote_of(guild, drama.slug, interaction.user.id),
             await self.votes.recent_comments(guild, drama.slug),
         )
         await interaction.response.send_message(embed=embed)
+        own = await self.votes.vote_of(guild, drama.slug, interaction.user.id)
+        note = f"Your score: {render.score_text(own.half_points)}" if own else "You haven't rated it yet: `/rate`."
+        await interaction.followup.send(note + " (only you can see this)", ephemeral=True)
 
     @ratings.command(name="top", description="The club's leaderboard")
     async def top(self, interaction: Interaction) -> None:

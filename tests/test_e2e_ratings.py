@@ -63,7 +63,9 @@ async def test_episode_votes_and_the_club_view(club: Club) -> None:
     assert rows["9–9.5"].endswith(" 1") and "█" in rows["9–9.5"]
     assert rows["8–8.5"].endswith(" 1") and rows["6–6.5"].endswith(" 1") and rows["1–1.5"].endswith(" 0")
     assert fields["Episodes"] == "Episode 1: **8.0** (1 vote)\nEpisode 4: **8.5** (2 votes)"
-    assert fields["Your score"] == "9/10"
+    assert "Your score" not in fields  # the channel sees the club's numbers; alice alone sees hers
+    (own,) = result.followups
+    assert own.ephemeral and own.content == "Your score: 9/10 (only you can see this)"
     comments = fields["Recent comments"].splitlines()
     assert comments == [f"<@{club.admin.id}> (6): Too short!", f"<@{club.alice.id}> (9): Loved the leads"]
 
@@ -153,7 +155,8 @@ async def test_export_is_for_admins(club: Club) -> None:
     (attachment,) = result.response.attachments
     assert attachment.filename == "votes.csv"
     text = (await attachment.read()).decode("utf-8-sig")
-    assert text.splitlines()[1].startswith(f"Soundtrack #1,soundtrack-1,,{club.alice.id},9,'=1+1,")
+    assert text.splitlines()[0] == "drama,drama_id,episode,member_id,member,score,comment,updated_at"
+    assert text.splitlines()[1].startswith(f"Soundtrack #1,soundtrack-1,,{club.alice.id},alice,9,'=1+1,")
 
 
 async def test_after_a_party_the_episode_menu_records_votes_even_after_a_restart(club: Club) -> None:
@@ -181,3 +184,47 @@ async def test_after_a_party_the_episode_menu_records_votes_even_after_a_restart
     await club.env.advance_time(timedelta(days=2).total_seconds())
     prompts = [m for m in club.channel.history() if m.content.startswith("🎬 That's a wrap")]
     assert len(prompts) == 1
+
+
+async def test_a_new_vote_without_a_comment_keeps_the_earlier_comment(club: Club) -> None:
+    await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=9.0, comment="Loved the leads")
+    again = await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=8.0)
+    assert again.response.content == "⭐ alice rated **Soundtrack #1**: 9/10 → 8/10"
+    assert await vote_rows(club) == [("soundtrack-1", 0, club.alice.id, 16, "Loved the leads")]
+
+
+async def test_the_same_score_again_says_it_is_unchanged(club: Club) -> None:
+    await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=8.0)
+    again = await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=8.0)
+    assert again.response.content == "⭐ alice rated **Soundtrack #1**: 8/10 (unchanged)"
+    private = await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=8.0, private=True)
+    assert private.response.content == "Saved your 8/10 for Soundtrack #1 (2022) (unchanged). Only you can see this."
+
+
+async def test_every_average_is_rounded_one_way(club: Club) -> None:
+    """9.25 is 9.3 as a mean and as a median: half up, one decimal, everywhere."""
+    for member, score in ((club.alice, 9.0), (club.bob, 9.5)):
+        await member.slash(club.channel, "rate", title="Soundtrack #1", score=score)
+        await member.slash(club.channel, "rate", title="Soundtrack #1", score=score, episode=1)
+    shown = await club.admin.slash(club.channel, "ratings show", title="Soundtrack #1")
+    embed = shown.response.embeds[0]
+    assert embed.description == "**9.3**/10 from 2 votes · median 9.3"
+    assert {f.name: f.value for f in embed.fields}["Episodes"] == "Episode 1: **9.3** (2 votes)"
+    card = await club.admin.slash(club.channel, "drama", title="Soundtrack #1")
+    assert {f.name: f.value for f in card.response.embeds[0].fields}["Club score"] == "**9.3**/10 · 2 votes"
+
+
+async def test_recent_comments_name_the_episode_and_invisible_characters_are_no_comment(club: Club) -> None:
+    await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=9.0, episode=3, comment="That ending!")
+    await club.bob.slash(club.channel, "rate", title="Soundtrack #1", score=8.0, comment="\u200b\u202e\u2066")
+    shown = await club.admin.slash(club.channel, "ratings show", title="Soundtrack #1")
+    comments = {f.name: f.value for f in shown.response.embeds[0].fields}["Recent comments"]
+    assert comments == f"<@{club.alice.id}> (9, episode 3): That ending!"
+    rows = await vote_rows(club)
+    assert (
+        "soundtrack-1",
+        0,
+        club.bob.id,
+        16,
+        None,
+    ) in rows

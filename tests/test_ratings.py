@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.errors import UserError
 from bot.ratings import (
     LEADERBOARD,
     RANK,
+    EpisodeMean,
     Stats,
     VoteStore,
     bayesian,
@@ -98,9 +100,17 @@ async def cast(
     drama: str = "soundtrack-1",
     episode: int = 0,
     at: datetime = NOW,
+    private: bool = False,
 ) -> int | None:
     return await store.cast(
-        guild_id=guild, drama_slug=drama, episode=episode, user_id=user, half_points=half_points, comment=None, now=at
+        guild_id=guild,
+        drama_slug=drama,
+        episode=episode,
+        user_id=user,
+        half_points=half_points,
+        comment=None,
+        now=at,
+        private=private,
     )
 
 
@@ -150,7 +160,7 @@ async def test_episode_means_and_newest_first(votes: VoteStore) -> None:
     await cast(votes, 1, 16, episode=1, at=NOW)
     await cast(votes, 2, 18, episode=1, at=NOW + timedelta(minutes=1))
     await cast(votes, 1, 20, episode=2, at=NOW + timedelta(minutes=2))
-    assert await votes.episode_means(1, "soundtrack-1") == [(1, 8.5, 2), (2, 10.0, 1)]
+    assert await votes.episode_means(1, "soundtrack-1") == [EpisodeMean(1, 8.5, 2), EpisodeMean(2, 10.0, 1)]
     mine = await votes.of_member(1, 1)
     assert [(v.episode, v.score) for v in mine] == [(2, 10.0), (1, 8.0)]
 
@@ -158,14 +168,15 @@ async def test_episode_means_and_newest_first(votes: VoteStore) -> None:
 def test_csv_export_cannot_smuggle_formulas() -> None:
     from bot.ratings import Vote
 
-    vote = Vote(1, "soundtrack-1", 2, 42, 17, '=HYPERLINK("http://x","click")', NOW)
+    vote = Vote(1, "soundtrack-1", 2, 42, 17, '=HYPERLINK("http://x","click")', NOW, member_name="@admin")
     rows = list(csv.reader(io.StringIO(votes_csv([vote], {"soundtrack-1": "Soundtrack #1"}).decode("utf-8-sig"))))
-    assert rows[0] == ["drama", "drama_id", "episode", "member_id", "score", "comment", "updated_at"]
+    assert rows[0] == ["drama", "drama_id", "episode", "member_id", "member", "score", "comment", "updated_at"]
     assert rows[1] == [
         "Soundtrack #1",
         "soundtrack-1",
         "2",
         "42",
+        "'@admin",
         "8.5",
         '\'=HYPERLINK("http://x","click")',
         "2026-02-01T12:00:00+00:00",
@@ -181,10 +192,15 @@ async def test_the_running_tallies_always_match_the_votes(votes: VoteStore) -> N
         if rng.random() < 0.2:
             await votes.withdraw(guild_id=1, drama_slug=drama, episode=episode, user_id=user)
         else:
-            await cast(votes, user, rng.randint(2, 20), drama=drama, episode=episode)
+            await cast(votes, user, rng.randint(2, 20), drama=drama, episode=episode, private=rng.random() < 0.3)
+    every = await votes.all_votes(1)
     for drama in ("a", "b"):
         for episode in (0, 1, 2):
-            assert await votes.stats(1, drama, episode) == summarize(await scores_of(votes, drama, episode))
+            stats = await votes.stats(1, drama, episode)
+            expected = summarize(await scores_of(votes, drama, episode))
+            assert stats is not None and expected is not None
+            private = sum(v.private for v in every if v.drama_slug == drama and v.episode == episode)
+            assert stats == replace(expected, private_votes=private)
     ranked = await votes.leaderboard(1)
     for entry in ranked:
         stats = summarize(await scores_of(votes, entry.drama_slug))

@@ -97,14 +97,18 @@ async def test_a_database_with_the_old_catalog_cache_upgrades_and_keeps_the_club
         )
 
     async with Storage.open(path) as storage:
-        assert await storage.schema_version() == 12
+        assert await storage.schema_version() == bundled_migrations()[-1].version
         tables = {row["name"] for row in await storage.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert not tables & {"catalog_cache", "catalog_index"}
         assert {"votes", "watch_parties", "guild_dramas"} <= tables
         votes = await storage.fetchall("SELECT drama_slug, user_id, half_points FROM votes")
         assert [tuple(row) for row in votes] == [("soundtrack-1", 7, 17)]
-        tally = await storage.fetchall("SELECT votes, half_points FROM drama_tally")
-        assert [tuple(row) for row in tally] == [(1, 17)]
+        await storage.execute(
+            "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, created_at, updated_at, private)"
+            " VALUES (1, 'soundtrack-1', 0, 8, 20, '2026-01-02T00:00:00+00:00', '2026-01-02T00:00:00+00:00', 1)"
+        )
+        tally = await storage.fetchall("SELECT votes, half_points, private_votes FROM drama_tally")
+        assert [tuple(row) for row in tally] == [(2, 37, 1)]
 
 
 async def test_a_transaction_keeps_nothing_when_its_block_fails(tmp_path: Path) -> None:
