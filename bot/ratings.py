@@ -201,7 +201,8 @@ class VoteStore:
         member_name: str | None = None,
     ) -> int | None:
         """Store a vote, replacing the member's earlier one (a vote without a comment keeps the
-        earlier comment); returns the earlier score (half points).
+        earlier comment); returns the earlier score (half points), unless it was private and this
+        vote is not.
 
         One statement: in the upsert's SET clause a bare column is the row as it was.
         """
@@ -209,7 +210,9 @@ class VoteStore:
             "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at,"
             " updated_at, private, member_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, drama_slug, episode, user_id) DO UPDATE SET"
-            " replaced_half_points = half_points, half_points = excluded.half_points,"
+            # a private score is never announced, not even as the one a public vote replaces
+            " replaced_half_points = CASE WHEN private AND NOT excluded.private THEN NULL ELSE half_points END,"
+            " half_points = excluded.half_points,"
             " comment = coalesce(excluded.comment, comment), updated_at = excluded.updated_at,"
             " private = excluded.private, member_name = coalesce(excluded.member_name, member_name)"
             " RETURNING replaced_half_points",

@@ -84,3 +84,13 @@ async def test_voting_again_publicly_makes_the_vote_public_again(club: Club) -> 
     assert [row[0] for row in private] == [0]
     tally = await club.bot.storage.fetchall("SELECT votes, private_votes FROM drama_tally")
     assert [tuple(row) for row in tally] == [(1, 0)]
+
+
+async def test_a_public_vote_does_not_announce_the_private_score_it_replaces(club: Club) -> None:
+    await club.alice.slash(club.channel, "rate", title=SOUNDTRACK, score=2.0, private=True)
+    public = await club.alice.slash(club.channel, "rate", title=SOUNDTRACK, score=8.0)
+    assert public.response.content == "⭐ alice rated **Soundtrack #1**: 8/10"
+    again = await club.alice.slash(club.channel, "rate", title=SOUNDTRACK, score=3.0, private=True)
+    assert again.response.content == (
+        "Saved your 3/10 for Soundtrack #1 (2022) (it replaces your earlier 8). Only you can see this."
+    )
