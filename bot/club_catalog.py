@@ -19,7 +19,7 @@ from itertools import islice
 from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
 from bot.errors import UserError
 from bot.folding import fold
-from bot.search import Indexes, Person, merge_people, pick, title_order
+from bot.search import PREFIX, Indexes, Person, merge_people, pick, title_order
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,14 @@ class AmbiguousTitle(UserError):
     def __init__(self, candidates: list[Drama]) -> None:
         names = ", ".join(f"**{d.display_title}**" for d in candidates)
         super().__init__(f"More than one drama has that title: {names}. Pick one from the list, or add the year.")
+        self.candidates = candidates
+
+
+class AmbiguousPerson(UserError):
+    def __init__(self, query: str, candidates: list[Person]) -> None:
+        shown = query if len(query) <= 80 else query[:79] + "…"
+        names = ", ".join(f"**{p.name}** ({p.roles[0].member.character}, {p.roles[0].drama.title})" for p in candidates)
+        super().__init__(f"“{shown}” could be {names}. Pick one from the list, or type more of the name.")
         self.candidates = candidates
 
 
@@ -172,10 +180,18 @@ class ClubCatalog:
         return merge_people(found) if found else None
 
     def find_person(self, query: str, guild_id: int | None) -> Person:
+        """The one person a member meant; a name that starts several people's (``Park``) gets
+        the people it could mean."""
         meant, suggestions = pick(self._people_found(query, guild_id, limit=8))
         people = [p for p in (self.person(k, guild_id) for k in meant) if p is not None]
         if people:  # two actors sharing a name exactly: the first, as their roles are listed by year
             return people[0]
+        found = self._people_found(query, guild_id, limit=10, prefix=True)
+        starting = [p for p in (self.person(k, guild_id) for k, s in found.items() if s >= PREFIX) if p is not None]
+        if len(starting) == 1:
+            return starting[0]
+        if starting:
+            raise AmbiguousPerson(query, starting)
         raise PersonNotFound(query, [p for p in (self.person(k, guild_id) for k in suggestions) if p])
 
     def suggest_people(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Person]:

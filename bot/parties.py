@@ -46,6 +46,7 @@ class Party:
     remind_at: datetime
     event_id: int | None
     cancelled: bool
+    cancelled_by: int | None  # the host who cancelled it, where known
     reminder: str
     start_notice: str
     rating_prompt: str
@@ -82,7 +83,8 @@ class DueNotice:
 
 _PARTY_COLUMNS = """
     p.id, p.series_id, p.guild_id, p.drama_slug, p.number, p.first_episode, p.last_episode,
-    p.starts_at, p.ends_at, p.remind_at, p.event_id, p.cancelled_at, p.reminder, p.start_notice, p.rating_prompt,
+    p.starts_at, p.ends_at, p.remind_at, p.event_id, p.cancelled_at, p.cancelled_by, p.reminder, p.start_notice,
+    p.rating_prompt,
     s.timezone, s.host_id, s.text_channel_id, s.voice_channel_id, s.location, s.remind_minutes,
     s.announcement_id
 """
@@ -110,6 +112,7 @@ def _party(row: Any) -> Party:
         remind_at=instant(row["remind_at"]),
         event_id=row["event_id"],
         cancelled=row["cancelled_at"] is not None,
+        cancelled_by=row["cancelled_by"],
         reminder=row["reminder"],
         start_notice=row["start_notice"],
         rating_prompt=row["rating_prompt"],
@@ -227,32 +230,34 @@ class PartyStore:
         parameters.append(limit)
         return [_party(r) for r in await self._storage.fetchall(sql, parameters)]
 
-    async def cancel(self, party_ids: Iterable[int], now: datetime) -> dict[int, int | None]:
-        """Cancel parties; gives the ones that were not cancelled before, each with its Discord
-        event as stored at that moment (``{party id: event id or None}``), for the caller to delete."""
+    async def cancel(self, party_ids: Iterable[int], now: datetime, *, by: int | None = None) -> dict[int, int | None]:
+        """Cancel parties (``by`` a host); gives the ones that were not cancelled before, each with
+        its Discord event as stored at that moment (``{party id: event id or None}``), for the
+        caller to delete."""
         ids = list(party_ids)
         if not ids:
             return {}
         marks = ", ".join("?" for _ in ids)
         rows = await self._storage.fetchall(
-            f"UPDATE watch_parties SET cancelled_at = ? WHERE id IN ({marks}) AND cancelled_at IS NULL"
-            " RETURNING id, event_id",
-            [iso(now), *ids],
+            f"UPDATE watch_parties SET cancelled_at = ?, cancelled_by = ? WHERE id IN ({marks})"
+            " AND cancelled_at IS NULL RETURNING id, event_id",
+            [iso(now), by, *ids],
         )
         return {int(r["id"]): r["event_id"] for r in sorted(rows, key=lambda r: r["id"])}
 
-    async def watched_dramas(self, guild_id: int, among: Iterable[str]) -> set[str]:
-        """Which of these dramas this server has planned watch parties for (cancelled ones do not count)."""
+    async def party_dramas(self, guild_id: int, among: Iterable[str], now: datetime) -> tuple[set[str], set[str]]:
+        """Of these dramas, ``(watched, planned)``: those with a watch party that has ended, and
+        those whose parties are all still to come (cancelled parties count for neither)."""
         wanted = sorted(set(among))
         if not wanted:
-            return set()
+            return set(), set()
         marks = ", ".join("?" for _ in wanted)
         rows = await self._storage.fetchall(
-            f"SELECT DISTINCT drama_slug FROM watch_parties WHERE guild_id = ? AND cancelled_at IS NULL"
-            f" AND drama_slug IN ({marks})",
-            (guild_id, *wanted),
+            f"SELECT drama_slug, min(ends_at) <= ? FROM watch_parties WHERE guild_id = ? AND cancelled_at IS NULL"
+            f" AND drama_slug IN ({marks}) GROUP BY drama_slug",
+            (iso(now), guild_id, *wanted),
         )
-        return {str(r[0]) for r in rows}
+        return {str(r[0]) for r in rows if r[1]}, {str(r[0]) for r in rows if not r[1]}
 
     # -- RSVPs -----------------------------------------------------------------------------
 

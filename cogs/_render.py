@@ -215,15 +215,23 @@ def cast_pages(drama: Drama) -> list[discord.Embed]:
     return embeds
 
 
-def person_embed(person: Person, *, seen_by_club: set[str] | None = None) -> discord.Embed:
-    """The `/actor` answer: every role of one actor in the catalog, newest first."""
-    seen = seen_by_club or set()
+def person_embed(
+    person: Person, *, rated: set[str] = frozenset(), watched: set[str] = frozenset(), planned: set[str] = frozenset()
+) -> discord.Embed:
+    """The `/actor` answer: every role of one actor in the catalog, newest first, with where the
+    club has seen them (dramas it rated or watched together) or will (a watch party planned)."""
     lines = []
     for role in person.roles:
+        slug = role.drama.slug
+        marks = []
+        if slug in watched:
+            marks.append("🍿 watched together")
+        if slug in rated:
+            marks.append("⭐ rated by the club")
+        if slug in planned:
+            marks.append("📅 watch party planned")
         line = f"**{role.drama.display_title}**: {role.member.character} ({role.member.role})"
-        if role.drama.slug in seen:
-            line += " · 🍿 the club watched or rated this"
-        lines.append(line)
+        lines.append(" · ".join([line, *marks]))
     embed = discord.Embed(
         title=person.name,
         description=clip_lines(lines, DESCRIPTION_LIMIT - 200, more="…and {n} more roles"),
@@ -257,10 +265,20 @@ def party_place(party: Party) -> str:
     return party.location or "Online"
 
 
+def party_where(party: Party) -> str:
+    """Where, inside a sentence: ``in #watch-lounge``, ``online`` or ``at Hana's flat``."""
+    if party.voice_channel_id is not None:
+        return f"in <#{party.voice_channel_id}>"
+    if party.location is None or party.location.casefold() == "online":
+        return "online"
+    return f"at {party.location}"
+
+
 def plan_line(party: Party) -> str:
     """One party of a plan: its episodes and time, struck through once it is cancelled."""
     if party.cancelled:
-        return f"~~**{party.episodes_label}** · {discord.utils.format_dt(party.starts_at, 'F')}~~ cancelled"
+        by = f" by <@{party.cancelled_by}>" if party.cancelled_by is not None else ""
+        return f"~~**{party.episodes_label}** · {discord.utils.format_dt(party.starts_at, 'F')}~~ cancelled{by}"
     return f"**{party.episodes_label}** · {when(party.starts_at)}"
 
 
@@ -325,9 +343,7 @@ def mention_list(user_ids: list[int]) -> str:
 
 def reminder_text(drama: Drama | None, party: Party, going: list[int]) -> str:
     title = drama.title if drama is not None else party.drama_slug
-    text = (
-        f"⏰ **{title} · {party.episodes_label}** watch party starts {when(party.starts_at)} in {party_place(party)}."
-    )
+    text = f"⏰ **{title} · {party.episodes_label}** watch party starts {when(party.starts_at)} {party_where(party)}."
     if going:
         text += f"\nGoing: {mention_list(going)}"
     return clip(text, 2000)
@@ -336,7 +352,7 @@ def reminder_text(drama: Drama | None, party: Party, going: list[int]) -> str:
 def start_text(drama: Drama | None, party: Party) -> str:
     title = drama.title if drama is not None else party.drama_slug
     return clip(
-        f"▶️ **{title} · {party.episodes_label}** watch party is starting now in {party_place(party)}. Enjoy!",
+        f"▶️ **{title} · {party.episodes_label}** watch party is starting now {party_where(party)}. Enjoy!",
         2000,
     )
 

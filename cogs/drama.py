@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 from discord import app_commands
 from discord.ext import commands
 
@@ -52,12 +53,15 @@ class DramaCog(commands.Cog, name="Drama"):
     @app_commands.autocomplete(name=options.people)
     async def actor(self, interaction: Interaction, name: app_commands.Range[str, 1, 200]) -> None:
         person = self.bot.catalog.find_person(name, interaction.guild_id)
-        seen: set[str] = set()
+        rated: set[str] = set()
+        watched: set[str] = set()
+        planned: set[str] = set()
         if interaction.guild_id is not None:
             slugs = [role.drama.slug for role in person.roles]
-            seen = await self.votes.rated_dramas(interaction.guild_id, slugs)
-            seen |= await self.parties.watched_dramas(interaction.guild_id, slugs)
-        await interaction.response.send_message(embed=render.person_embed(person, seen_by_club=seen))
+            rated = await self.votes.rated_dramas(interaction.guild_id, slugs)
+            watched, planned = await self.parties.party_dramas(interaction.guild_id, slugs, discord.utils.utcnow())
+        embed = render.person_embed(person, rated=rated, watched=watched, planned=planned)
+        await interaction.response.send_message(embed=embed)
 
 
 async def setup(bot: DramaClub) -> None:

@@ -254,7 +254,7 @@ class WatchPartyCog(
                 p for p in await self.store.parties_of(party.series_id) if p.number >= party.number and not p.cancelled
             ]
         now = discord.utils.utcnow()
-        cancelled = await self.store.cancel([p.id for p in targets], now)
+        cancelled = await self.store.cancel([p.id for p in targets], now, by=interaction.user.id)
         if not cancelled:
             raise UserError("That party was already cancelled.")
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -114,3 +114,49 @@ async def test_autocomplete_forgives_a_typo_after_the_first_letter(club: Club) -
     assert await club.alice.autocomplete(club.channel, "actor", "name", "jan so-hee") == []
     result = await club.alice.slash(club.channel, "actor", name="jan so-hee")
     assert result.response.embeds[0].title == "Han So-Hee"
+
+
+async def test_a_surname_several_actors_share_answers_with_the_people_it_could_mean(club: Club) -> None:
+    from tests.factories import drama_toml
+
+    text = drama_toml(
+        "Harbour Lights", 2024, cast=[("Park Bo-Young", "Seo Ha-Eun", "lead"), ("Park Seo-Joon", "Do Jae", "lead")]
+    )
+    await club.admin.slash(club.channel, "catalog add", file=("harbour.toml", text.encode()))
+    result = await club.alice.slash(club.channel, "actor", name="Park")
+    assert result.ephemeral
+    assert result.response.content.startswith("“Park” could be ")
+    for name in ("**Park Hyung-Sik** (Han Seon-Woo, Soundtrack #1)", "**Park Bo-Young**", "**Park Seo-Joon**"):
+        assert name in result.response.content
+    assert result.response.content.endswith("Pick one from the list, or type more of the name.")
+
+    other = club.env.create_guild(name="Other club")  # only the shipped catalog there: one Park
+    lobby = other.create_text_channel("lobby")
+    stranger = other.add_member(club.env.create_user("stranger"))
+    only = await stranger.slash(lobby, "actor", name="Park")
+    assert only.response.embeds[0].title == "Park Hyung-Sik"
+
+
+async def test_actor_tells_dramas_the_club_watched_rated_or_planned_apart(club: Club) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import drama_toml
+
+    for title, year in (("Second Take", 2023), ("Third Act", 2024)):
+        text = drama_toml(title, year, episodes=2, cast=[("Han So-Hee", f"Lead of {title}", "lead")])
+        await club.admin.slash(club.channel, "catalog add", file=(f"{year}.toml", text.encode()))
+    await club.alice.slash(club.channel, "rate", title="Second Take", score=8.0)
+    now = club.env.now()
+    soon = (now + timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    later = (now + timedelta(days=30)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=soon, timezone="UTC")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Third Act", start=later, timezone="UTC")
+    await club.env.advance_time((datetime.fromisoformat(soon + "+00:00") - now).total_seconds() + 2 * 3600)
+
+    result = await club.bob.slash(club.channel, "actor", name="Han So-Hee")
+    lines = (result.response.embeds[0].description or "").splitlines()
+    assert lines == [
+        "**Third Act (2024)**: Lead of Third Act (lead) · 📅 watch party planned",
+        "**Second Take (2023)**: Lead of Second Take (lead) · ⭐ rated by the club",
+        "**Soundtrack #1 (2022)**: Lee Eun-Su (lead) · 🍿 watched together",
+    ]

@@ -200,7 +200,7 @@ async def test_join_button_and_event_interest_both_count_and_reminders_fire_once
     await club.env.advance_time(60)  # 15 minutes before episode 1
     reminder = bot_messages(club)[-1]
     assert reminder.content.startswith("⏰ **Soundtrack #1 · Episode 1** watch party starts")
-    assert f"<t:{ts(FIRST)}:F>" in reminder.content
+    assert reminder.content.splitlines()[0].endswith(f"<t:{ts(FIRST)}:F> (<t:{ts(FIRST)}:R>) online.")
     assert club.alice.mention in reminder.content and club.bob.mention not in reminder.content
     sent = [
         r.json
@@ -211,7 +211,7 @@ async def test_join_button_and_event_interest_both_count_and_reminders_fire_once
 
     await club.env.advance_time(15 * 60)
     start = bot_messages(club)[-1]
-    assert start.content.startswith("▶️ **Soundtrack #1 · Episode 1** watch party is starting now")
+    assert start.content == "▶️ **Soundtrack #1 · Episode 1** watch party is starting now online. Enjoy!"
     count_after_start = len(bot_messages(club))
     await club.env.advance_time(30 * 60)
     assert len(bot_messages(club)) == count_after_start, "each notice is sent once"
@@ -300,16 +300,17 @@ async def test_cancel_one_party_or_the_rest_of_the_series(club: Club) -> None:
     assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 3, 4)]
     # The announcement shows the cancelled party struck through, and the others as they were.
     second = ts(FIRST + timedelta(weeks=1))
-    assert plan_lines(club, announcement)[1] == f"~~**Episode 2** · <t:{second}:F>~~ cancelled"
+    cancelled = f"~~ cancelled by <@{club.admin.id}>"  # the announcement says who cancelled
+    assert plan_lines(club, announcement)[1] == f"~~**Episode 2** · <t:{second}:F>{cancelled}"
     assert plan_lines(club, announcement)[0].startswith("**Episode 1** · ")
 
     result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[2]["value"], series=True)
     assert "Cancelled 2 watch parties of **Soundtrack #1** (Episode 3, Episode 4)" in result.response.content
     assert [e.name for e in events(club)] == ["Soundtrack #1 - Episode 1 watch party"]
-    assert [line.endswith("~~ cancelled") for line in plan_lines(club, announcement)] == [False, True, True, True]
+    assert [line.endswith(cancelled) for line in plan_lines(club, announcement)] == [False, True, True, True]
     # A Join click re-draws the plan from what is stored: the cancellations stay struck through.
     await club.alice.click(announcement, label="Join")
-    assert [line.endswith("~~ cancelled") for line in plan_lines(club, announcement)] == [False, True, True, True]
+    assert [line.endswith(cancelled) for line in plan_lines(club, announcement)] == [False, True, True, True]
 
     again = await club.admin.slash(club.channel, "watchparty cancel", party=choices[2]["value"])
     assert again.ephemeral and "already cancelled" in again.response.content
@@ -471,7 +472,7 @@ async def test_a_series_with_nothing_left_to_watch_cannot_be_joined(club: Club) 
     result = await club.alice.click(announcement, label="Join")
     assert result.ephemeral and "over or cancelled, so there is nothing to join" in result.response.content
     assert (await club.bot.storage.fetchall("SELECT count(*) FROM series_members"))[0][0] == 0
-    assert all(line.endswith("~~ cancelled") for line in plan_lines(club, announcement))
+    assert all(line.endswith(f"~~ cancelled by <@{club.admin.id}>") for line in plan_lines(club, announcement))
 
 
 async def test_cancel_still_works_when_the_announcement_cannot_be_edited(club: Club) -> None:
@@ -481,5 +482,5 @@ async def test_cancel_still_works_when_the_announcement_cannot_be_edited(club: C
     result = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
     assert "Cancelled 1 watch party of **Soundtrack #1** (Episode 2)" in result.response.content
     assert len(events(club)) == 3
-    assert not any(line.endswith("cancelled") for line in plan_lines(club, announcement))  # left as it was
+    assert not any("cancelled" in line for line in plan_lines(club, announcement))  # left as it was
     assert club.take_errors() == []
