@@ -32,6 +32,24 @@ class SeriesSpec:
     remind_minutes: int
 
 
+def changed_options(stored: Party, spec: SeriesSpec) -> list[str]:
+    """The options of a repeated ``/watchparty schedule`` that differ from the stored plan, in words."""
+
+    def place(voice_channel_id: int | None, location: str | None) -> str:
+        return f"channel <#{voice_channel_id}>" if voice_channel_id is not None else f"location {location or 'Online'}"
+
+    asked = [
+        ("remind", stored.remind_minutes, spec.remind_minutes),
+        ("episodes_per_party", stored.episodes_per_party, spec.episodes_per_party),
+    ]
+    changed = [f"`{name}` {was} (you asked for {now})" for name, was, now in asked if was != now]
+    planned_place = place(stored.voice_channel_id, stored.location)
+    asked_place = place(spec.voice_channel_id, spec.location)
+    if planned_place != asked_place:
+        changed.append(f"{planned_place} (you asked for {asked_place})")
+    return changed
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
     id: int
@@ -56,6 +74,7 @@ class Party:
     voice_channel_id: int | None
     location: str | None
     remind_minutes: int
+    episodes_per_party: int
     announcement_id: int | None
 
     @property
@@ -86,7 +105,7 @@ _PARTY_COLUMNS = """
     p.starts_at, p.ends_at, p.remind_at, p.event_id, p.cancelled_at, p.cancelled_by, p.reminder, p.start_notice,
     p.rating_prompt,
     s.timezone, s.host_id, s.text_channel_id, s.voice_channel_id, s.location, s.remind_minutes,
-    s.announcement_id
+    s.episodes_per_party, s.announcement_id
 """
 _FROM = "FROM watch_parties AS p JOIN watch_series AS s ON s.id = p.series_id"
 _SERIES_PARTIES = f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id = ? ORDER BY p.number"
@@ -122,6 +141,7 @@ def _party(row: Any) -> Party:
         voice_channel_id=row["voice_channel_id"],
         location=row["location"],
         remind_minutes=row["remind_minutes"],
+        episodes_per_party=row["episodes_per_party"],
         announcement_id=row["announcement_id"],
     )
 
@@ -137,7 +157,8 @@ class PartyStore:
         parties in order)``.
 
         The same server, drama and first start is the same series: asking twice creates nothing
-        and gives the stored series and parties.
+        and gives the stored series and parties, unless every party of the stored one was
+        cancelled: then it is planned anew.
         """
         remind = timedelta(minutes=spec.remind_minutes)
         key = (spec.guild_id, spec.drama_slug, iso(planned[0].starts_at))
@@ -166,14 +187,22 @@ class PartyStore:
             for p in planned
         ]
 
+        insert = (
+            "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
+            " voice_channel_id, location, episodes_per_party, remind_minutes, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, drama_slug, starts_at) DO NOTHING RETURNING id"
+        )
         async with self._storage.transaction() as db:
-            inserted = await db.fetchone(
-                "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
-                " voice_channel_id, location, episodes_per_party, remind_minutes, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, drama_slug, starts_at) DO NOTHING RETURNING id",
-                series,
-            )
+            inserted = await db.fetchone(insert, series)
+            if inserted is None:
+                await db.execute(
+                    "DELETE FROM watch_series WHERE guild_id = ? AND drama_slug = ? AND starts_at = ? AND NOT EXISTS"
+                    " (SELECT 1 FROM watch_parties AS p WHERE p.series_id = watch_series.id"
+                    " AND p.cancelled_at IS NULL)",
+                    key,
+                )
+                inserted = await db.fetchone(insert, series)
             created = inserted is not None
             if inserted is None:
                 inserted = await db.fetchone(
@@ -188,6 +217,15 @@ class PartyStore:
                     [(series_id, *party) for party in parties],
                 )
             return series_id, created, [_party(r) for r in await db.fetchall(_SERIES_PARTIES, (series_id,))]
+
+    async def planned_at(self, guild_id: int, drama_slug: str, starts_at: datetime) -> list[Party]:
+        """The parties of the series of this drama whose first party starts then, if there is one."""
+        rows = await self._storage.fetchall(
+            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE s.guild_id = ? AND s.drama_slug = ? AND s.starts_at = ?"
+            " ORDER BY p.number",
+            (guild_id, drama_slug, iso(starts_at)),
+        )
+        return [_party(r) for r in rows]
 
     async def parties_of(self, series_id: int) -> list[Party]:
         return [_party(r) for r in await self._storage.fetchall(_SERIES_PARTIES, (series_id,))]

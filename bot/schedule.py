@@ -79,3 +79,25 @@ def check_remind(minutes: int) -> int:
     if not 0 <= minutes <= MAX_REMIND_MINUTES:
         raise UserError(f"`remind` is minutes before each party, from 0 to {MAX_REMIND_MINUTES} (a day).")
     return minutes
+
+
+MAX_SERVER_EVENTS = 100  # scheduled or active events a Discord server may hold
+
+
+def check_event_room(needed: int, taken: int, episode_count: int, episodes_per_party: int | None) -> None:
+    """Refuse a plan that needs more Discord events than the server has room for (``taken`` of
+    :data:`MAX_SERVER_EVENTS`), naming the ``episodes_per_party`` that would fit, for a new plan."""
+    room = MAX_SERVER_EVENTS - taken
+    if needed <= room:
+        return
+    message = (
+        f"This plan needs {needed} Discord events, but a server holds at most {MAX_SERVER_EVENTS} scheduled events "
+        f"and this one has room for {max(room, 0)}."
+    )
+    parties = {k: -(-episode_count // k) for k in range((episodes_per_party or episode_count) + 1, episode_count + 1)}
+    fitting = next((k for k, count in parties.items() if 0 < count <= room), None)
+    if fitting is not None:
+        message += f" With `episodes_per_party:{fitting}` it needs {parties[fitting]}."
+    else:
+        message += " Cancel or finish some events first."
+    raise UserError(message)

@@ -7,7 +7,8 @@ is a wall-clock time in a named zone (:func:`parse_start`, :func:`zone`, :func:`
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -77,3 +78,53 @@ def suggest_timezones(query: str, *, limit: int = 25) -> list[str]:
 def localize(wall: datetime, tz: ZoneInfo) -> datetime:
     """A wall-clock time in ``tz`` as an aware UTC instant (the earlier one if it occurs twice)."""
     return wall.replace(tzinfo=tz).astimezone(UTC)
+
+
+MAX_YEARS_AHEAD = 5
+
+
+def check_start(wall: datetime, tz: ZoneInfo, now: datetime) -> datetime:
+    """A host's start (wall-clock time in ``tz``) as an instant, or a :class:`UserError` that says
+    what to pick instead: for a start in the past, too far ahead, or that the clocks skip or repeat."""
+    shown = f"{wall.year:04d}{wall:-%m-%d %H:%M}"
+    today = now.astimezone(tz).replace(tzinfo=None)
+    if wall <= today:
+        raise UserError(f"{shown} in {tz.key} has already passed. Pick a start in the future.")
+    if wall > today.replace(year=today.year + MAX_YEARS_AHEAD, day=min(today.day, 28)):
+        raise UserError(f"{shown} is too far ahead: pick a start within the next {MAX_YEARS_AHEAD} years.")
+    if not _exists(wall, tz):
+        before, after = _nearest(wall, tz, -1, _exists), _nearest(wall, tz, 1, _exists)
+        raise UserError(
+            f"{shown} does not exist in {tz.key}: the clocks skip it that night (daylight saving time). "
+            f"The nearest times are {before:%H:%M} and {after:%H:%M}."
+        )
+    if _repeats(wall, tz):
+        before, after = _nearest(wall, tz, -1, _once), _nearest(wall, tz, 1, _once)
+        raise UserError(
+            f"{shown} happens twice in {tz.key}: the clocks go back that night (daylight saving time). "
+            f"Pick a time before {before + timedelta(minutes=1):%H:%M} or from {after:%H:%M} on."
+        )
+    return localize(wall, tz)
+
+
+def _exists(wall: datetime, tz: ZoneInfo) -> bool:
+    return wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall
+
+
+def _repeats(wall: datetime, tz: ZoneInfo) -> bool:
+    return wall.replace(tzinfo=tz, fold=0).utcoffset() != wall.replace(tzinfo=tz, fold=1).utcoffset()
+
+
+def _once(wall: datetime, tz: ZoneInfo) -> bool:
+    return _exists(wall, tz) and not _repeats(wall, tz)
+
+
+def _nearest(wall: datetime, tz: ZoneInfo, step: int, fits: Callable[[datetime, ZoneInfo], bool]) -> datetime:
+    """The nearest minute before (``step`` -1) or after (1) ``wall`` that ``fits``; a clock change moves
+    the clocks by hours at most, so a day's search always finds one."""
+    moment = wall.replace(second=0, microsecond=0)
+    for _ in range(24 * 60):
+        moment += timedelta(minutes=step)
+        if fits(moment, tz):
+            return moment
+    return moment

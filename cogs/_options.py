@@ -44,31 +44,35 @@ class _DramaTransformer(app_commands.Transformer):
 
 
 class _PartyTransformer(app_commands.Transformer):
-    """An upcoming watch party of this server, as autocomplete offers it (its id)."""
+    """A watch party of this server: the id autocomplete gives, or the label it shows, typed out."""
 
     async def transform(self, interaction: Interaction, value: str, /) -> Party:
         text = value.strip()
         found = None
         if text.isascii() and text.isdigit() and int(text) <= SQLITE_MAX_ID:
             found = await PartyStore(interaction.client.storage).party(int(text))
+        elif text:
+            found = next((p for label, p in await _labelled(interaction) if label.casefold() == text.casefold()), None)
         if found is None or found.guild_id != interaction.guild_id:
             raise UserError("I couldn't find that party. Pick one from the list the option offers.")
         return found
 
     async def autocomplete(self, interaction: Interaction, value: str, /) -> list[app_commands.Choice[str]]:  # type: ignore[override]
-        if interaction.guild_id is None:
-            return []
-        store = PartyStore(interaction.client.storage)
-        parties = await store.upcoming(interaction.guild_id, discord.utils.utcnow(), limit=PARTY_CHOICES_READ)
         wanted = value.casefold().strip()
-        choices = []
-        for party in parties:
-            label = render.party_choice(interaction.client.catalog.get(party.drama_slug, party.guild_id), party)
-            if wanted in label.casefold():
-                choices.append(app_commands.Choice(name=label, value=str(party.id)))
-            if len(choices) == render.CHOICE_COUNT_LIMIT:
-                break
-        return choices
+        found = [(label, party) for label, party in await _labelled(interaction) if wanted in label.casefold()]
+        return [
+            app_commands.Choice(name=label, value=str(party.id)) for label, party in found[: render.CHOICE_COUNT_LIMIT]
+        ]
+
+
+async def _labelled(interaction: Interaction) -> list[tuple[str, Party]]:
+    """This server's upcoming parties, soonest first, each with the label autocomplete shows."""
+    if interaction.guild_id is None:
+        return []
+    store = PartyStore(interaction.client.storage)
+    parties = await store.upcoming(interaction.guild_id, discord.utils.utcnow(), limit=PARTY_CHOICES_READ)
+    catalog = interaction.client.catalog
+    return [(render.party_choice(catalog.get(p.drama_slug, p.guild_id), p), p) for p in parties]
 
 
 class _TimezoneTransformer(app_commands.Transformer):

@@ -16,9 +16,9 @@ from discord.ext import commands
 from bot.calendar_export import parties_calendar
 from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
-from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec
-from bot.schedule import check_remind, plan_series
-from bot.times import parse_start, zone
+from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec, changed_options
+from bot.schedule import check_event_room, check_remind, plan_series
+from bot.times import check_start, parse_start, zone
 from cogs import _render as render
 from cogs._options import DramaOption, PartyOption, TimezoneOption
 
@@ -126,10 +126,9 @@ class WatchPartyCog(
         # Everything is checked before anything is stored or created.
         tz = timezone or zone(self.bot.settings.default_timezone)
         wall = parse_start(start)
-        planned = plan_series(drama, wall, tz, episodes_per_party=episodes_per_party)
         now = discord.utils.utcnow()
-        if planned[0].starts_at <= now:
-            raise UserError(f"{wall:%Y-%m-%d %H:%M} in {tz.key} has already passed. Pick a start in the future.")
+        check_start(wall, tz, now)
+        planned = plan_series(drama, wall, tz, episodes_per_party=episodes_per_party)
         spec = SeriesSpec(
             guild_id=interaction.guild.id,
             drama_slug=drama.slug,
@@ -141,6 +140,21 @@ class WatchPartyCog(
             episodes_per_party=episodes_per_party,
             remind_minutes=check_remind(remind),
         )
+        live = [
+            p for p in await self.store.planned_at(spec.guild_id, drama.slug, planned[0].starts_at) if not p.cancelled
+        ]
+        if live and (changed := changed_options(live[0], spec)):
+            raise UserError(
+                f"This series of **{drama.display_title}** is already planned with other options: "
+                f"{', '.join(changed)}. To change them, cancel the series (`/watchparty cancel` its first party "
+                "with `series:True`) and schedule it again."
+            )
+        needed = sum(p.event_id is None for p in live) if live else len(planned)
+        taken = sum(
+            event.status in (discord.EventStatus.scheduled, discord.EventStatus.active)
+            for event in interaction.guild.scheduled_events
+        )
+        check_event_room(needed, taken, drama.episode_count, episodes_per_party if not live else None)
         series_id, created, parties = await self.store.create_series(spec, planned, now)
         if created:
             self._wake_notices(min(p.remind_at for p in parties))

@@ -78,3 +78,12 @@ async def test_a_time_zone_option_autocompletes_and_refuses_an_unknown_zone_in_w
     assert result.ephemeral
     assert result.response.content.startswith("“Seoul” is not a time zone I know.")
     assert "Did you mean `Asia/Seoul`?" in result.response.content
+
+
+async def test_a_party_can_be_named_by_the_label_autocomplete_shows(club: Club) -> None:
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "episode 2")
+    (second,) = choices
+    assert second["name"] == "Soundtrack #1 · Episode 2 · 17 Jan 20:00 Asia/Seoul"
+    result = await club.admin.slash(club.channel, "watchparty cancel", party=" " + second["name"].upper())
+    assert result.response.content.startswith("Cancelled 1 watch party of **Soundtrack #1** (Episode 2)")

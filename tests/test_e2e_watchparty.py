@@ -484,3 +484,75 @@ async def test_cancel_still_works_when_the_announcement_cannot_be_edited(club: C
     assert len(events(club)) == 3
     assert not any("cancelled" in line for line in plan_lines(club, announcement))  # left as it was
     assert club.take_errors() == []
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"start": "9999-12-20 20:00"}, "9999-12-20 20:00 is too far ahead: pick a start within the next 5 years."),
+        (
+            {"start": "0001-01-01 20:00"},
+            "0001-01-01 20:00 in Asia/Seoul has already passed. Pick a start in the future.",
+        ),
+        (
+            {"start": "2026-03-08 02:30", "timezone": "America/New_York"},
+            "2026-03-08 02:30 does not exist in America/New_York: the clocks skip it that night (daylight saving "
+            "time). The nearest times are 01:59 and 03:00.",
+        ),
+        (
+            {"start": "2026-11-01 01:30", "timezone": "America/New_York"},
+            "2026-11-01 01:30 happens twice in America/New_York: the clocks go back that night (daylight saving "
+            "time). Pick a time before 01:00 or from 02:00 on.",
+        ),
+    ],
+)
+async def test_a_start_the_bot_cannot_plan_is_refused_with_what_to_do(
+    club: Club, options: dict[str, object], expected: str
+) -> None:
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", **options)
+    assert result.ephemeral and result.response.content == expected
+    assert events(club) == []
+    assert (await club.bot.storage.fetchall("SELECT count(*) FROM watch_series"))[0][0] == 0
+
+
+async def test_a_plan_needing_more_events_than_the_server_has_room_for_is_refused(club: Club) -> None:
+    from tests.factories import drama_toml
+
+    text = drama_toml("Long Road", 2020, episodes=120)
+    await club.admin.slash(club.channel, "catalog add", file=("long.toml", text.encode()))
+    await schedule(club)  # four events of Soundtrack #1: room for 96
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="Long Road", start=START)
+    assert result.ephemeral
+    assert result.response.content == (
+        "This plan needs 120 Discord events, but a server holds at most 100 scheduled events and this one has "
+        "room for 96. With `episodes_per_party:2` it needs 60."
+    )
+    assert len(events(club)) == 4
+    assert (await club.bot.storage.fetchall("SELECT count(*) FROM watch_series"))[0][0] == 1
+
+
+async def test_scheduling_again_with_other_options_says_which_differ(club: Club) -> None:
+    await schedule(club)
+    result = await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start=START, remind=30, location="Hana's flat"
+    )
+    assert result.ephemeral
+    assert result.response.content == (
+        "This series of **Soundtrack #1 (2022)** is already planned with other options: `remind` 15 (you asked "
+        "for 30), location Online (you asked for location Hana's flat). To change them, cancel the series "
+        "(`/watchparty cancel` its first party with `series:True`) and schedule it again."
+    )
+    rows = await club.bot.storage.fetchall("SELECT remind_minutes, location FROM watch_series")
+    assert [tuple(r) for r in rows] == [(15, "Online")]
+
+
+async def test_a_cancelled_series_can_be_planned_again_at_the_same_start(club: Club) -> None:
+    await schedule(club)
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    await club.admin.slash(club.channel, "watchparty cancel", party=choices[0]["value"], series=True)
+    assert events(club) == []
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START, remind=30)
+    assert not result.ephemeral and result.response.content.startswith("🎬 4 watch parties")
+    assert len(events(club)) == 4
+    rows = await club.bot.storage.fetchall("SELECT remind_minutes FROM watch_series")
+    assert [tuple(r) for r in rows] == [(30,)]

@@ -112,3 +112,15 @@ def test_out_of_range_values_are_refused() -> None:
     with pytest.raises(UserError, match="from 0 to 1440"):
         check_remind(1441)
     assert check_remind(0) == 0
+
+
+def test_event_room_names_the_episodes_per_party_that_fits_or_says_to_free_some() -> None:
+    from bot.schedule import check_event_room
+
+    check_event_room(needed=16, taken=84, episode_count=16, episodes_per_party=1)  # exactly fits
+    with pytest.raises(UserError, match=r"room for 5\. With `episodes_per_party:4` it needs 4\.$"):
+        check_event_room(needed=16, taken=95, episode_count=16, episodes_per_party=1)
+    with pytest.raises(UserError, match=r"room for 0\. Cancel or finish some events first\.$"):
+        check_event_room(needed=16, taken=100, episode_count=16, episodes_per_party=1)
+    with pytest.raises(UserError, match=r"room for 1\. Cancel or finish some events first\.$"):
+        check_event_room(needed=2, taken=99, episode_count=16, episodes_per_party=None)  # a repeated plan
