@@ -78,6 +78,17 @@ class Added:
     replaced: Drama | None
 
 
+def _counted(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _numbers(episodes: list[int]) -> str:
+    """``episode 9`` or ``episodes 9, 10 and 12``."""
+    if len(episodes) == 1:
+        return f"episode {episodes[0]}"
+    return "episodes " + ", ".join(map(str, episodes[:-1])) + f" and {episodes[-1]}"
+
+
 class ClubCatalog:
     """Find, suggest, add and remove dramas, as seen from one server (``guild_id``)."""
 
@@ -234,6 +245,7 @@ class ClubCatalog:
                 )
             if existing is not None:
                 drama = dataclasses.replace(drama, slug=existing.slug)
+                await self._check_episodes_kept(guild_id, existing, drama)
             shelf = self._shelf_after(guild_id, drama)
             await self._storage.execute(
                 "INSERT INTO guild_dramas (guild_id, slug, title, year, document, added_by, added_at)"
@@ -244,6 +256,34 @@ class ClubCatalog:
             )
             self._put_shelf(guild_id, shelf)
             return Added(drama, existing)
+
+    async def _check_episodes_kept(self, guild_id: int, existing: Drama, drama: Drama) -> None:
+        """Refuse a replacement without episodes that this server's votes or parties point at."""
+        count = drama.episode_count
+        if count >= existing.episode_count:
+            return
+        votes = await self._storage.fetchall(
+            "SELECT episode, count(*) FROM votes WHERE guild_id = ? AND drama_slug = ? AND episode > ?"
+            " GROUP BY episode ORDER BY episode",
+            (guild_id, drama.slug, count),
+        )
+        parties = await self._storage.fetchall(
+            "SELECT first_episode, last_episode FROM watch_parties WHERE guild_id = ? AND drama_slug = ?"
+            " AND last_episode > ? AND cancelled_at IS NULL ORDER BY number",
+            (guild_id, drama.slug, count),
+        )
+        used = []
+        if votes:
+            episodes = _numbers([int(row[0]) for row in votes])
+            used.append(f"{_counted(sum(int(row[1]) for row in votes), 'vote')} for {episodes}")
+        if parties:
+            numbers = sorted({n for row in parties for n in range(max(row[0], count + 1), row[1] + 1)})
+            used.append(f"{_counted(len(parties), 'watch party', 'watch parties')} for {_numbers(numbers)}")
+        if used:
+            raise UserError(
+                f"Nothing was added: this file gives **{drama.display_title}** {count} episodes, but this server "
+                f"still has {' and '.join(used)}. Withdraw or cancel those first, or keep the episodes."
+            )
 
     def _shelf_after(self, guild_id: int, changed: Drama | None, removed: str | None = None) -> Indexes | None:
         """The server's shelf as it will be after a change: built (and checked) before it is stored."""

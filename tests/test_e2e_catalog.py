@@ -186,3 +186,43 @@ async def test_members_without_manage_server_are_refused(club: Club) -> None:
     assert result.ephemeral
     assert result.response.content == "You need the **Manage Server** permission to do that."
     assert await stored_dramas(club) == []
+
+
+async def test_a_shorter_version_is_refused_while_votes_or_parties_point_at_the_episodes_it_drops(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    await club.alice.slash(club.channel, "rate", title="Moonlit Bakery", score=8.0, episode=11)
+    await club.bob.slash(club.channel, "rate", title="Moonlit Bakery", score=7.0, episode=12)
+    await club.bob.slash(club.channel, "rate", title="Moonlit Bakery", score=9.0, episode=3)
+    shorter = NEW_DRAMA.replace("episode_count = 12", "episode_count = 10").replace(
+        "spoiler_from_episode = 12", "spoiler_from_episode = 10"
+    )
+    result = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", shorter.encode()), replace=True)
+    message = result.followups[0] if result.followups else result.response
+    assert message.content == (
+        "Nothing was added: this file gives **Moonlit Bakery (2023)** 10 episodes, but this server still has "
+        "2 votes for episodes 11 and 12. Withdraw or cancel those first, or keep the episodes."
+    )
+    card = await club.alice.slash(club.channel, "drama", title="Moonlit Bakery")
+    assert {f.name: f.value for f in card.response.embeds[0].fields}["Episodes"].startswith("12 × ")
+
+    await club.alice.slash(club.channel, "ratings remove", title="Moonlit Bakery", episode=11)
+    await club.bob.slash(club.channel, "ratings remove", title="Moonlit Bakery", episode=12)
+    result = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", shorter.encode()), replace=True)
+    message = result.followups[0] if result.followups else result.response
+    assert message.content.startswith("Updated **Moonlit Bakery (2023)**")
+
+
+async def test_a_shorter_version_is_refused_while_watch_parties_show_the_episodes_it_drops(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    await club.admin.slash(
+        club.channel, "watchparty schedule", title="Moonlit Bakery", start="2026-01-10 20:00", episodes_per_party=5
+    )  # episodes 1-5, 6-10 and 11-12
+    shorter = NEW_DRAMA.replace("episode_count = 12", "episode_count = 8").replace(
+        "spoiler_from_episode = 12", "spoiler_from_episode = 8"
+    )
+    result = await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", shorter.encode()), replace=True)
+    message = result.followups[0] if result.followups else result.response
+    assert message.content == (
+        "Nothing was added: this file gives **Moonlit Bakery (2023)** 8 episodes, but this server still has "
+        "2 watch parties for episodes 9, 10, 11 and 12. Withdraw or cancel those first, or keep the episodes."
+    )
