@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from bot.errors import UserError
-from bot.folding import fold
+from bot.folding import fold, fold_title, symbol_names
 
 ROLES = ("lead", "supporting", "cameo")
 MAX_FILE_BYTES = 1_000_000
@@ -127,6 +127,13 @@ def _findable(name: str) -> str:
     return name
 
 
+def _visible(title: str) -> str:
+    """Members find a drama by the letters, digits or symbols (emoji) of its title: it needs some."""
+    if not fold_title(title):
+        raise PydanticCustomError("visible", "must contain a letter, a digit or a symbol such as an emoji")
+    return title
+
+
 def _id(slug: str | None) -> str | None:
     if slug is not None and slug != slugify(slug):
         raise PydanticCustomError("id", f"must be lowercase words joined by dashes, like {slugify(slug)!r}")
@@ -150,7 +157,7 @@ class DramaInfo(_Table):
     """The ``[drama]`` table."""
 
     id: Annotated[_optional_text(MAX_NAME), AfterValidator(_id)] = None
-    title: _text(MAX_TITLE)
+    title: Annotated[_text(MAX_TITLE), AfterValidator(_visible)]
     native_title: _optional_text(MAX_TITLE) = None
     aliases: _texts(MAX_TITLE) = ()
     year: _whole(1950, 2100)
@@ -248,7 +255,7 @@ class DramaFile(_Table):
             else:
                 episodes.append(Episode(number, entry.minutes or info.episode_minutes, entry.air_date, entry.title))
         return Drama(
-            slug=info.id or slugify(f"{info.title} {info.year}"),
+            slug=info.id or default_id(info.title, info.year),
             title=info.title,
             year=info.year,
             episode_count=info.episode_count,
@@ -341,6 +348,12 @@ class Drama:
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def default_id(title: str, year: int) -> str:
+    """``soundtrack-1-2022``; a title of symbols alone by their names: ``sparkling-heart-2021``."""
+    words = title if fold(title) else symbol_names(title)
+    return slugify(f"{words} {year}")[-MAX_NAME:].strip("-")
 
 
 def slugify(text: str) -> str:
@@ -482,7 +495,7 @@ def check_unique(dramas: Iterable[Drama]) -> None:
             raise CatalogError(
                 drama.origin, "drama.id", f"{drama.slug!r} is already used by {seen_slugs[drama.slug].origin}"
             )
-        key = (slugify(drama.title), drama.year)
+        key = (fold_title(drama.title), drama.year)
         if key in seen_titles:
             raise CatalogError(
                 drama.origin,

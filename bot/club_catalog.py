@@ -18,7 +18,7 @@ from itertools import islice
 
 from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
 from bot.errors import UserError
-from bot.folding import fold
+from bot.folding import fold, fold_title
 from bot.search import PREFIX, Indexes, Person, merge_people, pick, title_order
 from bot.storage import Storage
 
@@ -161,7 +161,7 @@ class ClubCatalog:
 
     def suggest(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Drama]:
         """Autocomplete: best first, at most ``limit``; everything alphabetically for an empty query."""
-        if not fold(query):
+        if not fold_title(query):
             return list(islice(self._alphabetical(guild_id), limit))
         scores = self._title_scores(query, guild_id, limit=limit, prefix=True)
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
@@ -222,7 +222,12 @@ class ClubCatalog:
         """The drama this one would replace: same id, or same title and year (refused if those are two)."""
         by_slug = self.get(drama.slug, guild_id)
         by_title = next(
-            (d for d in self.visible(guild_id) if fold(d.title) == fold(drama.title) and d.year == drama.year), None
+            (
+                d
+                for d in self.visible(guild_id)
+                if fold_title(d.title) == fold_title(drama.title) and d.year == drama.year
+            ),
+            None,
         )
         if by_slug is not None and by_title is not None and by_slug.slug != by_title.slug:
             raise UserError(

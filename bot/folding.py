@@ -25,6 +25,20 @@ def fold(text: str) -> str:
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+def fold_title(text: str) -> str:
+    """:func:`fold` for titles: a title of symbols alone (``💖💖💖``) keeps its symbols, so it can
+    be found, and told from another (``🌸🌸``); a title with a letter folds as any text."""
+    folded = fold(text)
+    if any(c.isalpha() for c in folded):
+        return folded
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c).startswith("S")) + folded
+
+
+def symbol_names(text: str) -> str:
+    """``"💖🌸"`` -> ``"sparkling heart cherry blossom"``: a title of symbols in words."""
+    return " ".join(unicodedata.name(c, "") for c in text if unicodedata.category(c).startswith("S")).lower()
+
+
 def fold_name(text: str) -> str:
     """:func:`fold`, plus folding of romanization variants: ``"Seon-Woo"`` -> ``"sunu"``."""
     folded = fold(text)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.catalog import CastMember, Drama
-from bot.folding import fold, fold_name, words
+from bot.folding import fold, fold_name, fold_title, words
 
 EXACT = 200.0  # the score of a key that matches exactly; fuzzy scores are 0..100
 PREFIX = 150.0  # the score of a key the query is the start of (autocomplete only)
@@ -157,15 +157,15 @@ class TitleIndex:
         by_slug = {drama.slug: drama for drama in dramas}
         names = [(slug, name, drama.year) for slug, drama in by_slug.items() for name in title_names(drama)]
         keys = _KeyIndex(
-            whole=[(fold(name), slug) for slug, name, _ in names],
+            whole=[(fold_title(name), slug) for slug, name, _ in names],
             prefixes=[(start, slug) for slug, name, _ in names for start in word_starts(name)],
-            exact_only=[(fold(f"{name} {year}"), slug) for slug, name, year in names],
+            exact_only=[(fold_title(f"{name} {year}"), slug) for slug, name, year in names],
         )
         return cls(by_slug, tuple(sorted(by_slug.values(), key=title_order)), keys)
 
     def scores(self, query: str, *, limit: int, prefix: bool = False) -> dict[str, float]:
         query = query.strip()
-        scores = self._keys.ranked(fold(query), limit=limit, prefix=prefix)
+        scores = self._keys.ranked(fold_title(query), limit=limit, prefix=prefix)
         if query in self.dramas:  # an autocomplete choice's value is the slug
             scores[query] = EXACT + 1
         return scores
@@ -174,6 +174,8 @@ class TitleIndex:
 def word_starts(name: str) -> list[str]:
     """A title is found from the start of any of its words: ``river`` finds *Moon River*."""
     parts = words(name)
+    if not any(c.isalpha() for part in parts for c in part):  # symbols (and numbers): from the start only
+        return [fold_title(name)]
     return [fold("".join(parts[i:])) for i in range(len(parts))]
 
 

@@ -226,3 +226,32 @@ async def test_a_shorter_version_is_refused_while_watch_parties_show_the_episode
         "Nothing was added: this file gives **Moonlit Bakery (2023)** 8 episodes, but this server still has "
         "2 watch parties for episodes 9, 10, 11 and 12. Withdraw or cancel those first, or keep the episodes."
     )
+
+
+async def test_emoji_titles_get_ids_of_their_own_and_are_found_by_their_title(club: Club) -> None:
+    hearts = drama_toml("💖💖💖", 2021, cast=[("Kim Ha-Neul", "Yoon Bom", "lead")])
+    blossoms = drama_toml("🌸🌸", 2021, cast=[("Choi Jin-Woo", "Baek Ian", "lead")])
+    await club.admin.slash(club.channel, "catalog add", file=("hearts.toml", hearts.encode()))
+    second = await club.admin.slash(
+        club.channel, "catalog add", file=("blossoms.toml", blossoms.encode()), replace=True
+    )
+    message = second.followups[0] if second.followups else second.response
+    assert message.content.startswith("Added **🌸🌸 (2021)**")  # added, not a replacement of the hearts
+    assert await stored_dramas(club) == [
+        (club.guild.id, "cherry-blossom-cherry-blossom-2021"),
+        (club.guild.id, "sparkling-heart-sparkling-heart-sparkling-heart-2021"),
+    ]
+    for typed, title in (("💖💖💖", "💖💖💖 (2021)"), ("🌸🌸", "🌸🌸 (2021)"), ("💖💖💖 (2021)", "💖💖💖 (2021)")):
+        card = await club.alice.slash(club.channel, "drama", title=typed)
+        assert card.response.embeds[0].title == title, typed
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "🌸")
+    assert choices[0] == {"name": "🌸🌸 (2021)", "value": "cherry-blossom-cherry-blossom-2021"}
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200d\u2060", "...", "\u202e"])
+async def test_a_title_with_nothing_visible_is_refused(club: Club, title: str) -> None:
+    text = drama_toml("Placeholder", 2021).replace('title = "Placeholder"', f'title = "{title}"')
+    result = await club.admin.slash(club.channel, "catalog add", file=("blank.toml", text.encode()))
+    message = result.followups[0] if result.followups else result.response
+    assert "blank.toml: drama.title: must contain a letter, a digit or a symbol such as an emoji" in message.content
+    assert await stored_dramas(club) == []
