@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 
 from bot.catalog import CatalogError, catalog_files, check_unique, load_drama_file
@@ -79,6 +80,9 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     except (StorageError, CatalogError) as error:
         fail(str(error))
         return EXIT_CONFIG
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as error:
+        fail(f"cannot reach Discord ({error}); check this machine's network connection")
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -142,6 +142,8 @@ class DramaClub(commands.Bot):
     catalog: ClubCatalog
 
     def __init__(self, settings: Settings, storage: Storage, *, force_sync: bool = False) -> None:
+        # The bot never joins a voice channel, so the voice libraries' absence is nothing to warn about.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),

@@ -72,6 +72,16 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
+def _make_room(path: Path) -> None:
+    """Create the database's folder, or say in one line why it cannot be."""
+    if path.is_dir():
+        raise StorageError(f"DATABASE_PATH {path} is a folder; name a database file inside it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(f"DATABASE_PATH {path} cannot be created: {error.strerror or error}") from None
+
+
 async def _fetchall(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
     """Execute and fetch in one call to the connection."""
     return list(await db.execute_fetchall(sql, tuple(parameters)))
@@ -111,18 +121,24 @@ class Storage:
         """Open (creating its folder) and migrate the database at ``path``; ``":memory:"`` works too.
         It is closed when the ``async with`` block ends."""
         in_memory = str(path) == ":memory:"
-        if not in_memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            if not in_memory:
+                await asyncio.to_thread(_make_room, Path(path))
+            connection = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(f"DATABASE_PATH {path} cannot be opened: {error}") from None
         storage = cls(connection, path)
         try:
-            connection.row_factory = aiosqlite.Row
-            await storage.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await storage.execute("PRAGMA foreign_keys = ON")
-            if not in_memory:
-                await storage.execute("PRAGMA journal_mode = WAL")
-            await storage.execute("PRAGMA synchronous = NORMAL")
-            await storage.migrate(bundled_migrations() if migrations is None else migrations)
+            try:
+                connection.row_factory = aiosqlite.Row
+                await storage.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                await storage.execute("PRAGMA foreign_keys = ON")
+                if not in_memory:
+                    await storage.execute("PRAGMA journal_mode = WAL")
+                await storage.execute("PRAGMA synchronous = NORMAL")
+                await storage.migrate(bundled_migrations() if migrations is None else migrations)
+            except sqlite3.Error as error:
+                raise StorageError(f"DATABASE_PATH {path} cannot be used as the club's database: {error}") from None
             yield storage
         finally:
             async with storage._lock:

@@ -154,6 +154,61 @@ async def test_the_bot_refuses_to_start_on_a_file_of_ten_thousand_nested_arrays(
     assert capsys.readouterr().err.strip() == f"kdrama-bot: {DEEP_PROBLEM}"
 
 
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [
+        ("folder", "is a folder; name a database file inside it"),
+        ("/proc/version", "cannot be used as the club's database: "),
+        ("/dev/null/club/club.sqlite3", "cannot be created: Not a directory"),
+        ("/proc/nowhere/club.sqlite3", "cannot be created: No such file or directory"),
+    ],
+)
+async def test_a_database_path_that_cannot_hold_a_database_stops_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str, problem: str
+) -> None:
+    seen = offline(monkeypatch)
+    path = tmp_path / where if where == "folder" else Path(where)
+    if where == "folder":
+        path.mkdir()
+    status = await entry.run_bot(Settings(token=Secret("t"), database_path=path))
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} ") and problem in line
+    assert "token_ok" not in seen  # it stopped before connecting
+
+
+async def test_no_network_ends_with_one_line_and_status_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import aiohttp
+
+    down = aiohttp.ClientConnectionError(
+        "Cannot connect to host discord.com:443 ssl:default [Name or service not known]"
+    )
+    offline(monkeypatch, login_error=down)
+    status = await entry.run_bot(Settings(token=Secret("t"), database_path=tmp_path / "db.sqlite3"))
+    assert status == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "kdrama-bot: cannot reach Discord (Cannot connect to host discord.com:443 ssl:default [Name or service not "
+        "known]); check this machine's network connection"
+    ]
+
+
+async def test_a_start_does_not_warn_about_voice_libraries_the_bot_never_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import discord as dpy
+
+    monkeypatch.setattr(dpy.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(dpy.VoiceClient, "warn_dave", True)
+    seen = offline(monkeypatch)
+    caplog.set_level("WARNING")
+    stopper = asyncio.create_task(signal_when_connected(seen, signal.SIGTERM))
+    assert await entry.run_bot(Settings(token=Secret("t"), database_path=tmp_path / "db.sqlite3")) == 0
+    await stopper
+    assert [r.getMessage() for r in caplog.records if "not installed" in r.getMessage()] == []
+
+
 async def test_a_rejected_token_ends_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
