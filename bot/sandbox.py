@@ -11,7 +11,7 @@ import re
 import shlex
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,11 +45,18 @@ KINDS = {
 PSEUDO_COMMANDS = (
     ("help", "list every command with its options"),
     ("as NAME [admin]", "act as another member (admin: Manage Server and Manage Events)"),
+    ("click LABEL", "press the newest button with that label, e.g. click Join, click Next"),
+    ("pick MENU VALUE", "choose in the newest menu whose name starts with MENU, e.g. pick Rate episode 1 8.5"),
+    ("choices /COMMAND OPTION:TEXT", "what autocomplete offers while you type TEXT, e.g. choices /drama title:soun"),
     ("wait DURATION", "let simulated time pass, e.g. wait 30m, wait 2h, wait 7d; shows what the bot posts"),
     ("exit", "leave (Ctrl+D works too)"),
 )
+PREVIEW_LINES = 5  # of a text file the bot sends (a CSV or calendar export)
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+SIMULATED_SERVER_ID = 1_000_000_000_000_000_001
 
 
 class TryError(Exception):
@@ -94,6 +101,7 @@ class Sandbox:
         self.out = out
         self.names: dict[int, str] = {}
         self.members: dict[str, simcord.MemberActor] = {}
+        self.recent: list[Any] = []  # the messages shown, oldest first: what click and pick look in
         self.current = "you"
 
     async def start(self, *, member: str = "you", admin: bool = False) -> None:
@@ -101,7 +109,8 @@ class Sandbox:
             import simcord
         except ImportError:
             raise TryError(MISSING_SIMCORD) from None
-        self.bot = create_bot(self.settings, self.storage)
+        # The simulated Discord is new at every run: it always needs the commands registered.
+        self.bot = create_bot(self.settings, self.storage, force_sync=True)
         self.env = simcord.Env(self.bot, settle_timeout=60)
         try:
             await self.env.start()
@@ -110,16 +119,18 @@ class Sandbox:
             raise
         assert self.bot.user is not None
         self.names[self.bot.user.id] = "Drama Club"
-        # Let the simulated clock catch up with today, so dates mean what they say.
-        await self.env.advance_time(max(0.0, (datetime.now().astimezone() - self.env.now()).total_seconds()))
-        self.guild = self.env.create_guild(name="Drama Club (simulated)")
+        # The server, its channels and the first member are made before the clock moves on, so
+        # they have the same ids at every run: a --database keeps their votes and parties.
+        self.guild = self.env.create_guild(name="Drama Club (simulated)", id=SIMULATED_SERVER_ID)
         self.channel = self.guild.create_text_channel("general")
         self.guild.create_voice_channel("Watch lounge")
         self.admins = self.guild.create_role(
             "Club admin", permissions=discord.Permissions(manage_guild=True, manage_events=True)
         )
-        self.specs = command_specs(self.bot)
         self.act_as(member, admin=admin)
+        # Let the simulated clock catch up with today, so dates mean what they say.
+        await self.env.advance_time(max(0.0, (datetime.now().astimezone() - self.env.now()).total_seconds()))
+        self.specs = command_specs(self.bot)
         self._seen = {m.id for m in self.channel.history()}
 
     async def close(self) -> None:
@@ -164,6 +175,14 @@ class Sandbox:
             if word == "wait":
                 await self.wait(text.split(None, 1)[1] if len(text.split()) > 1 else "")
                 return True
+            rest = text.split(None, 1)[1] if len(text.split()) > 1 else ""
+            if word == "click":
+                return await self.click(rest)
+            if word == "pick":
+                return await self.pick(rest)
+            if word == "choices":
+                await self.choices(rest)
+                return True
             return await self.slash(text)
         except (SyntaxProblem, TryError) as problem:
             self.say(f"✗ {problem}")
@@ -174,16 +193,77 @@ class Sandbox:
         arguments = {name: self._resolve(spec, name, value) for name, value in values.items()}
         import simcord
 
-        errors_before = len(self.env.errors_since(0))
         try:
-            result = await self.member.slash(self.channel, spec.name, **arguments)
+            return await self.interact(self.member.slash(self.channel, spec.name, **arguments))
         except (simcord.OptionError, simcord.SetupError) as error:
             raise SyntaxProblem(f"{error}\nUsage: {spec.usage()}") from None
-        for message in [m for m in (result.response, *result.followups) if m is not None]:
+
+    async def interact(self, action: Awaitable[Any]) -> bool:
+        """Run a member's action, print the answers and what was posted; ``False`` if the bot raised."""
+        errors_before = len(self.env.errors_since(0))
+        result = await action
+        answers = [m for m in (result.response, *result.followups) if m is not None]
+        for message in answers:
             self.show(message.content, message.embeds, message.components, message.attachments, message.ephemeral)
-        self.show_new_posts(skip={m.id for m in (result.response, *result.followups) if m is not None})
-        raised = self.env.errors_since(errors_before)
-        return not raised
+            await self.preview(message.attachments)
+            self.recent.append(message.message)
+        self.show_new_posts(skip={m.id for m in answers})
+        return not self.env.errors_since(errors_before)
+
+    def _newest(self, what: str, wanted: Callable[[dict[str, Any]], bool]) -> tuple[Any, dict[str, Any]]:
+        """The newest message shown here with a component that is ``wanted``, and that component."""
+        for message in reversed(self.recent):
+            for row in message.components:
+                for item in row.to_dict().get("components", []):
+                    if wanted(item):
+                        return message, item
+        raise TryError(f"Nothing shown so far has {what}; run a command that shows it first.")
+
+    async def click(self, label: str) -> bool:
+        if not label.strip():
+            raise TryError("Say which button: click LABEL, e.g. click Join.")
+        wanted = label.strip().casefold()
+        message, button = self._newest(
+            f"a {label.strip()!r} button",
+            lambda item: item.get("type") == 2 and str(item.get("label", "")).casefold() == wanted,
+        )
+        return await self.interact(self.member.click(message, custom_id=button["custom_id"]))
+
+    async def pick(self, text: str) -> bool:
+        menu, _, value = text.strip().rpartition(" ")
+        if not menu or not value:
+            raise TryError("Say which menu and what to choose: pick MENU VALUE, e.g. pick Rate episode 1 8.5.")
+        wanted = menu.casefold()
+        message, item = self._newest(
+            f"a menu called {menu!r}",
+            lambda item: item.get("type") == 3 and str(item.get("placeholder", "")).casefold().startswith(wanted),
+        )
+        if value not in [option["value"] for option in item.get("options", [])]:
+            choices = ", ".join(option["label"] for option in item.get("options", []))
+            raise TryError(f"{item.get('placeholder')} offers {choices}; not {value!r}.")
+        return await self.interact(self.member.select(message, [value], custom_id=item["custom_id"]))
+
+    async def choices(self, text: str) -> None:
+        spec, values = parse(text, self.specs, complete=False)
+        if not values:
+            raise TryError(f"Say which option you are typing: choices /{spec.name} OPTION:TEXT.")
+        *filled, (option, typed) = values.items()
+        found = await self.member.autocomplete(self.channel, spec.name, option, str(typed), **dict(filled))
+        if not found:
+            self.say(f"  (autocomplete offers nothing for {option}:{typed})")
+        for number, choice in enumerate(found, start=1):
+            self.say(f"  {number:>2}. {choice['name']}")
+
+    async def preview(self, attachments: list[discord.Attachment]) -> None:
+        """The first lines of a text file the bot sent, as a member opening it would see them."""
+        for attachment in attachments:
+            if attachment.filename.rsplit(".", 1)[-1] not in ("csv", "ics", "txt"):
+                continue
+            lines = (await attachment.read()).decode("utf-8-sig", errors="replace").splitlines()
+            for line in lines[:PREVIEW_LINES]:
+                self.say(f"  │ {line}")
+            if len(lines) > PREVIEW_LINES:
+                self.say(f"  │ … {len(lines) - PREVIEW_LINES} more lines")
 
     def _resolve(self, spec: CommandSpec, name: str, value: Any) -> Any:
         option = spec.option(name)
@@ -241,6 +321,7 @@ class Sandbox:
             self._seen.add(message.id)
             if message.id in skipped or message.flags.ephemeral:
                 continue
+            self.recent.append(message)
             components = [c.to_dict() for c in message.components]
             self.show(message.content, message.embeds, components, message.attachments, False, author=message.author)
             shown = True

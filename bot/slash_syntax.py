@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _KIND_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "true or false"}
+_STRAY_OPTION = re.compile(r"(?:^|\s)([a-z_]+):(?!//)(?=\S)")  # "bogus:1" inside a value; quote a value to keep it
 TRUE = {"true", "yes", "on", "1"}
 FALSE = {"false", "no", "off", "0"}
 
@@ -46,8 +47,12 @@ class CommandSpec:
         return next((o for o in self.options if o.name == name), None)
 
 
-def parse(line: str, commands: Mapping[str, CommandSpec]) -> tuple[CommandSpec, dict[str, Any]]:
-    """Split a typed line into its command and typed option values (channels and files stay text)."""
+def parse(
+    line: str, commands: Mapping[str, CommandSpec], *, complete: bool = True
+) -> tuple[CommandSpec, dict[str, Any]]:
+    """Split a typed line into its command and typed option values (channels and files stay text).
+
+    ``complete=False`` takes a line still being typed: required options may be missing."""
     text = line.strip()
     if text.startswith("/"):
         text = text[1:]
@@ -66,11 +71,11 @@ def parse(line: str, commands: Mapping[str, CommandSpec]) -> tuple[CommandSpec, 
             raise SyntaxProblem(f"/{words[0]} needs one of: " + ", ".join(f"/{c}" for c in sorted(group)))
         raise SyntaxProblem(f"There is no /{words[0]} command. Type help to list them.")
     rest = text.split(None, len(spec.name.split()))[len(spec.name.split()) :]
-    values = _split_options(rest[0] if rest else "", spec)
+    values = _split_options(rest[0] if rest else "", spec, complete=complete)
     return spec, {name: _convert(spec, name, raw) for name, raw in values.items()}
 
 
-def _split_options(rest: str, spec: CommandSpec) -> dict[str, str]:
+def _split_options(rest: str, spec: CommandSpec, *, complete: bool = True) -> dict[str, str]:
     if not spec.options:
         if rest.strip():
             raise SyntaxProblem(f"/{spec.name} takes no options.\nUsage: {spec.usage()}")
@@ -90,9 +95,13 @@ def _split_options(rest: str, spec: CommandSpec) -> dict[str, str]:
         name = match.group(1)
         if name in values:
             raise SyntaxProblem(f"/{spec.name}: {name} is given twice.\nUsage: {spec.usage()}")
-        values[name] = _unquote(rest[match.end() : end].strip())
+        raw = rest[match.end() : end].strip()
+        stray = _STRAY_OPTION.search(raw) if raw[:1] not in "\"'" else None
+        if stray is not None:  # a value runs to the next option: this one is not the command's
+            raise SyntaxProblem(f"/{spec.name}: unknown option {stray.group(1)!r}.\nUsage: {spec.usage()}")
+        values[name] = _unquote(raw)
     missing = [o.name for o in spec.options if o.required and o.name not in values]
-    if missing:
+    if missing and complete:
         raise SyntaxProblem(f"/{spec.name} needs {', '.join(missing)}.\nUsage: {spec.usage()}")
     return values
 

@@ -168,7 +168,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         await interaction.response.send_message(embed=embed)
         own = await self.votes.vote_of(guild, drama.slug, interaction.user.id)
         note = f"Your score: {render.score_text(own.half_points)}" if own else "You haven't rated it yet: `/rate`."
-        await interaction.followup.send(note + " (only you can see this)", ephemeral=True)
+        await interaction.followup.send(note, ephemeral=True)
 
     @ratings.command(name="top", description="The club's leaderboard")
     async def top(self, interaction: Interaction) -> None:

@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 
 LIST_LIMIT = 10
 RATING_PROMPT_GRACE = timedelta(days=1)
-MAX_SLEEP = 6 * 3600.0  # with a notice ahead, look at the plan at least every six hours
-IDLE_SLEEP = 30 * 86400.0  # with none, a month: a new plan due sooner wakes the loop
+IDLE_SLEEP = 30 * 86400.0  # the longest the reminder loop sleeps: a new plan due sooner wakes it
 MISSING_EVENTS_PERMISSION = (
     "I saved the parties and will remind everyone, but Discord refused to create the scheduled events "
     "because my role lacks the **Manage Events** permission. Grant it in Server Settings → Roles, "
@@ -397,10 +396,9 @@ class WatchPartyCog(
                 log.exception("Watch-party reminders failed; trying again in a minute")
                 delay = 60.0
             else:
-                if next_at is None:
-                    delay = IDLE_SLEEP
-                else:
-                    delay = min(MAX_SLEEP, max(0.0, (next_at - discord.utils.utcnow()).total_seconds()))
+                delay = IDLE_SLEEP
+                if next_at is not None:
+                    delay = min(IDLE_SLEEP, max(0.0, (next_at - discord.utils.utcnow()).total_seconds()))
             if self._rerun:
                 self._rerun = False
                 continue

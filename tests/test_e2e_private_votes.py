@@ -38,7 +38,7 @@ async def test_a_private_vote_and_its_comment_never_reach_the_channel(club: Club
     assert "Recent comments" not in {f.name for f in shown.response.embeds[0].fields}
     assert "Soundtrack" not in (shown.response.embeds[0].description or "").split(";")[1]
     (note,) = own.followups
-    assert note.ephemeral and note.content == "Your score: 2/10 (only you can see this)"
+    assert note.ephemeral and note.content == "Your score: 2/10"
 
 
 async def test_one_private_vote_beside_public_ones_is_held_back_and_two_are_not(club: Club) -> None:

@@ -65,7 +65,7 @@ async def test_episode_votes_and_the_club_view(club: Club) -> None:
     assert fields["Episodes"] == "Episode 1: **8.0** (1 vote)\nEpisode 4: **8.5** (2 votes)"
     assert "Your score" not in fields  # the channel sees the club's numbers; alice alone sees hers
     (own,) = result.followups
-    assert own.ephemeral and own.content == "Your score: 9/10 (only you can see this)"
+    assert own.ephemeral and own.content == "Your score: 9/10"
     comments = fields["Recent comments"].splitlines()
     assert comments == [f"<@{club.admin.id}> (6): Too short!", f"<@{club.alice.id}> (9): Loved the leads"]
 

@@ -241,7 +241,7 @@ async def test_a_plan_after_the_reminder_loops_next_look_leaves_it_asleep_and_bo
 
 
 async def test_a_plan_before_the_reminder_loops_next_look_wakes_it(club: Club) -> None:
-    await schedule(club)  # the loop now looks again in six hours at most
+    await schedule(club)  # the loop now sleeps until the first reminder, nine days ahead
     soon = datetime(2026, 1, 1, 2, tzinfo=UTC)  # 11:00 in Seoul, two hours from simcord's start
     await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-01 11:00")
 

@@ -124,7 +124,7 @@ async def test_a_script_runs_line_by_line_and_its_exit_code_says_if_all_passed(
     status, out = await run_try(capsys, file=good)
     assert status == 0
     assert "bob › /rate title:Soundtrack #1 score:7" in out
-    assert "8.0/10 from 2 votes · median 8" in out
+    assert "8.0/10 from 2 votes · median 8.0" in out
     assert out.rstrip().endswith("5 commands run, 0 failed")
 
     bad = tmp_path / "bad.txt"
@@ -193,3 +193,54 @@ def test_without_simcord_try_says_how_to_install_it() -> None:
         "kdrama-bot: kdrama-bot try needs simcord, the simulated Discord it runs the bot in. "
         'Install it with: pip install -e ".[try]"'
     )
+
+
+def test_an_option_the_command_does_not_have_is_refused_not_glued_on() -> None:
+    with pytest.raises(SyntaxProblem) as caught:
+        parse("/watchparty schedule title:Soundtrack #1 start:2027-01-09 20:00 bogus:1", COMMANDS)
+    assert str(caught.value).startswith("/watchparty schedule: unknown option 'bogus'.\nUsage: /watchparty schedule")
+    _, values = parse("/drama title:Re: Life", COMMANDS)  # a colon and a space is part of a title
+    assert values == {"title": "Re: Life"}
+    _, values = parse('/drama title:"love:target"', COMMANDS)  # quotes keep a value as it is
+    assert values == {"title": "love:target"}
+
+
+async def test_a_database_keeps_the_club_between_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    database = tmp_path / "club.sqlite3"
+    plan = "/watchparty schedule title:Soundtrack #1 start:2030-01-05 20:00"
+    status, _ = await run_try(capsys, "/rate title:Soundtrack #1 score:9", database=database)
+    assert status == 0
+    status, _ = await run_try(capsys, plan, database=database, member="hana", admin=True)
+    assert status == 0
+
+    status, out = await run_try(capsys, "/ratings show title:Soundtrack #1", database=database)
+    assert status == 0, out
+    assert "9.0/10 from 1 vote" in out and "Your score: 9/10" in out  # the same server and the same member
+    status, out = await run_try(capsys, "/watchparty list", database=database)
+    assert status == 0 and "Soundtrack #1 · Episode 1 · Sun 06 Jan 2030 04:00 KST" not in out
+    assert "Soundtrack #1 · Episode 1 · Sat 05 Jan 2030 20:00 KST" in out
+
+
+async def test_buttons_menus_autocomplete_and_exports_can_be_tried(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "club.txt"
+    script.write_text(
+        "choices /drama title:soun\n"
+        "/watchparty schedule title:Soundtrack #1 start:2030-01-05 20:00\n"
+        "click Join\n"
+        "click Nope\n"
+        "/watchparty export\n"
+        "wait 1300d\n"
+        "pick Rate episode 1 8.5\n"
+        "/ratings export\n"
+    )
+    status, out = await run_try(capsys, file=script, member="hana", admin=True)
+    assert "   1. Soundtrack #1 (2022)" in out
+    assert "You're going! I'll remind you before each of the 4 upcoming parties." in out
+    assert "✗ Nothing shown so far has a 'Nope' button; run a command that shows it first." in out
+    assert "  │ BEGIN:VCALENDAR" in out and "more lines" in out
+    assert "[menu] Rate episode 1: 10, 9.5" in out
+    assert "Saved: 8.5/10 for Soundtrack #1, episode 1." in out
+    assert "  │ drama,drama_id,episode,member_id,member,score,comment,updated_at" in out
+    assert status == 1 and out.rstrip().endswith("8 commands run, 1 failed")
