@@ -114,6 +114,19 @@ async def club(settings: Settings) -> AsyncIterator[Club]:
             assert_requests_valid(env)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when the request bodies could not be checked against Discord's API description."""
+    if discord_spec.spec_available():
+        return
+    terminalreporter.section("Discord API checks did not run", sep="!", red=True, bold=True)
+    terminalreporter.line(
+        f"{discord_spec.SPEC_PATH} is missing, so no request body the bot sent was checked against "
+        "Discord's API description. Put the shared folder beside this checkout (CI does) and run the tests again.",
+        red=True,
+        bold=True,
+    )
+
+
 def assert_requests_valid(env: simcord.Env) -> None:
     """Every request body the bot sent fits Discord's API description and limits."""
     if not discord_spec.spec_available():

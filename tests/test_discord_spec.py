@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests import discord_spec
@@ -37,3 +42,18 @@ def test_limits_the_schema_leaves_out_are_caught() -> None:
 def test_an_unknown_route_is_reported() -> None:
     with pytest.raises(AssertionError, match="not an operation"):
         discord_spec.operation_for("POST", "/no/such/route")
+
+
+def test_a_run_without_the_api_description_says_so_loudly(tmp_path: Path) -> None:
+    environment = {**os.environ, "DISCORD_API_SPEC": str(tmp_path / "missing.json")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_discord_spec.py"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment,
+    )
+    assert "Discord API checks did not run" in result.stdout
+    assert f"{tmp_path / 'missing.json'} is missing, so no request body the bot sent was checked" in result.stdout
