@@ -161,6 +161,7 @@ async def test_the_bot_refuses_to_start_on_a_file_of_ten_thousand_nested_arrays(
         ("/proc/version", "cannot be used as the club's database: "),
         ("/dev/null/club/club.sqlite3", "cannot be created: Not a directory"),
         ("/proc/nowhere/club.sqlite3", "cannot be created: No such file or directory"),
+        ("/sys/kernel/club.sqlite3", "cannot be opened: unable to open database file"),  # a folder no one may write
     ],
 )
 async def test_a_database_path_that_cannot_hold_a_database_stops_with_one_line(
