@@ -333,7 +333,7 @@ class ClubCatalog:
                         )
                         count = int(row[0]) if row is not None else 0
                         if count:
-                            used.append(f"{count} {one if count == 1 else many}")
+                            used.append(_counted(count, one, many))
                     if used:
                         raise UserError(
                             f"**{drama.display_title}** can't be removed: this server still has "
