@@ -11,6 +11,7 @@ shipped catalog and a small one for each server's own additions, and merges thei
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -84,11 +85,10 @@ class _KeyIndex:
         """Autocomplete's fuzzy pass: as :meth:`fuzzy`, over the prefix keys that begin with the
         query's first character. A member typing rarely gets the first letter wrong (the command
         itself still reads every key), and a typo in any word of a title is found ("rivr")."""
-        start = bisect.bisect_left(self._prefix_keys, key[0])
-        end = start
-        while end < len(self._prefix_keys) and self._prefix_keys[end][0] == key[0]:
-            end += 1
-        found = _scan(key, self._prefix_keys[start:end], limit)
+        keys = self._prefix_keys
+        start = bisect.bisect_left(keys, key[0])
+        end = bisect.bisect_left(keys, chr(ord(key[0]) + 1), start) if ord(key[0]) < sys.maxunicode else len(keys)
+        found = _scan(key, keys[start:end], limit)
         return _best_owners([(score, self._prefix_owners[start + place]) for _, score, place in found], limit)
 
     def ranked(self, key: str, *, limit: int, prefix: bool) -> dict[str, float]:
