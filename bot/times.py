@@ -90,7 +90,7 @@ def check_start(wall: datetime, tz: ZoneInfo, now: datetime) -> datetime:
     today = now.astimezone(tz).replace(tzinfo=None)
     if wall <= today:
         raise UserError(f"{shown} in {tz.key} has already passed. Pick a start in the future.")
-    if wall > today.replace(year=today.year + MAX_YEARS_AHEAD, day=min(today.day, 28)):
+    if wall > today + timedelta(days=365 * MAX_YEARS_AHEAD):
         raise UserError(f"{shown} is too far ahead: pick a start within the next {MAX_YEARS_AHEAD} years.")
     if not _exists(wall, tz):
         before, after = _nearest(wall, tz, -1, _exists), _nearest(wall, tz, 1, _exists)
