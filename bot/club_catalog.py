@@ -18,7 +18,7 @@ from itertools import islice
 
 from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
 from bot.errors import UserError
-from bot.folding import fold, fold_title
+from bot.folding import fold, fold_name, fold_title
 from bot.search import PREFIX, Indexes, Person, merge_people, pick, title_order
 from bot.storage import Storage
 
@@ -33,10 +33,14 @@ REFERENCES = {
 }
 
 
+def _shown(query: str) -> str:
+    """What a member typed, cut to fit an answer."""
+    return query if len(query) <= 80 else query[:79] + "…"
+
+
 def _not_found(opening: str, query: str, suggestions: list[str]) -> str:
     """``opening`` names the query (``{query}``); the closest names follow as suggestions."""
-    shown = query if len(query) <= 80 else query[:79] + "…"
-    text = opening.format(query=shown)
+    text = opening.format(query=_shown(query))
     if suggestions:
         text += " Did you mean " + ", ".join(f"**{name}**" for name in suggestions) + "?"
     return text
@@ -58,9 +62,8 @@ class AmbiguousTitle(UserError):
 
 class AmbiguousPerson(UserError):
     def __init__(self, query: str, candidates: list[Person]) -> None:
-        shown = query if len(query) <= 80 else query[:79] + "…"
         names = ", ".join(f"**{p.name}** ({p.roles[0].member.character}, {p.roles[0].drama.title})" for p in candidates)
-        super().__init__(f"“{shown}” could be {names}. Pick one from the list, or type more of the name.")
+        super().__init__(f"“{_shown(query)}” could be {names}. Pick one from the list, or type more of the name.")
         self.candidates = candidates
 
 
@@ -157,6 +160,8 @@ class ClubCatalog:
             return dramas[0]
         if len(dramas) > 1:
             raise AmbiguousTitle(sorted(dramas, key=lambda d: d.year))
+        if not fold_title(query):
+            raise UserError("Type a drama's title (its letters, digits or emoji), or pick one from the list.")
         raise DramaNotFound(query, [d for d in (self.get(s, guild_id) for s in suggestions) if d])
 
     def suggest(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Drama]:
@@ -203,6 +208,8 @@ class ClubCatalog:
             return starting[0]
         if starting:
             raise AmbiguousPerson(query, starting)
+        if not fold_name(query):
+            raise UserError("Type an actor's or a character's name (its letters or digits), or pick one from the list.")
         raise PersonNotFound(query, [p for p in (self.person(k, guild_id) for k in suggestions) if p])
 
     def suggest_people(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Person]:

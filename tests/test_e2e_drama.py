@@ -160,3 +160,17 @@ async def test_actor_tells_dramas_the_club_watched_rated_or_planned_apart(club: 
         "**Second Take (2023)**: Lead of Second Take (lead) · ⭐ rated by the club",
         "**Soundtrack #1 (2022)**: Lee Eun-Su (lead) · 🍿 watched together",
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "expected"),
+    [
+        ("actor", "name", "Type an actor's or a character's name (its letters or digits), or pick one from the list."),
+        ("drama", "title", "Type a drama's title (its letters, digits or emoji), or pick one from the list."),
+    ],
+)
+async def test_a_name_or_title_with_nothing_visible_asks_for_one(
+    club: Club, command: str, option: str, expected: str
+) -> None:
+    result = await club.alice.slash(club.channel, command, **{option: "\u200b\u2066"})
+    assert result.ephemeral and result.response.content == expected
