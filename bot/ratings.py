@@ -201,8 +201,8 @@ class VoteStore:
         member_name: str | None = None,
     ) -> int | None:
         """Store a vote, replacing the member's earlier one (a vote without a comment keeps the
-        earlier comment); returns the earlier score (half points), unless it was private and this
-        vote is not.
+        earlier comment, unless that was private and this vote is not); returns the earlier score
+        (half points), unless it was private and this vote is not.
 
         One statement: in the upsert's SET clause a bare column is the row as it was.
         """
@@ -210,10 +210,11 @@ class VoteStore:
             "INSERT INTO votes (guild_id, drama_slug, episode, user_id, half_points, comment, created_at,"
             " updated_at, private, member_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, drama_slug, episode, user_id) DO UPDATE SET"
-            # a private score is never announced, not even as the one a public vote replaces
+            # a private score or comment never goes public with the public vote that replaces it
             " replaced_half_points = CASE WHEN private AND NOT excluded.private THEN NULL ELSE half_points END,"
             " half_points = excluded.half_points,"
-            " comment = coalesce(excluded.comment, comment), updated_at = excluded.updated_at,"
+            " comment = coalesce(excluded.comment, CASE WHEN private AND NOT excluded.private THEN NULL"
+            " ELSE comment END), updated_at = excluded.updated_at,"
             " private = excluded.private, member_name = coalesce(excluded.member_name, member_name)"
             " RETURNING replaced_half_points",
             (guild_id, drama_slug, episode, user_id, half_points, comment, iso(now), iso(now), private, member_name),

@@ -94,3 +94,13 @@ async def test_a_public_vote_does_not_announce_the_private_score_it_replaces(clu
     assert again.response.content == (
         "Saved your 3/10 for Soundtrack #1 (2022) (it replaces your earlier 8). Only you can see this."
     )
+
+
+async def test_a_public_vote_does_not_publish_the_comment_of_the_private_vote_it_replaces(club: Club) -> None:
+    await club.alice.slash(club.channel, "rate", title=SOUNDTRACK, score=2.0, comment="secretly hated it", private=True)
+    public = await club.alice.slash(club.channel, "rate", title=SOUNDTRACK, score=8.0)
+    assert public.response.content == "⭐ alice rated **Soundtrack #1**: 8/10"
+    await club.bob.slash(club.channel, "ratings show", title=SOUNDTRACK)
+    assert "secretly hated it" not in public_text(club)
+    comments = await club.bot.storage.fetchall("SELECT comment FROM votes")
+    assert [row[0] for row in comments] == [None]
