@@ -137,6 +137,8 @@ def _visible(title: str) -> str:
 def _id(slug: str | None) -> str | None:
     if slug is not None and slug != slugify(slug):
         raise PydanticCustomError("id", f"must be lowercase words joined by dashes, like {slugify(slug)!r}")
+    if slug is not None and slug.startswith(TMDB_PREFIX):
+        raise PydanticCustomError("id", f"must not start with {TMDB_PREFIX!r}, which names TMDB's dramas (set tmdb_id)")
     return slug
 
 
@@ -168,6 +170,7 @@ class DramaInfo(_Table):
     tropes: _texts() = ()
     plot: _optional_text(MAX_TEXT) = None
     sources: Annotated[_texts(MAX_SOURCE, MAX_SOURCES), AfterValidator(_some_source)] = Field((), validate_default=True)
+    tmdb_id: _whole(1, 2**31 - 1, optional=True) = None  # the same drama on TMDB: search shows it once
 
 
 class EpisodeEntry(_Table):
@@ -271,6 +274,7 @@ class DramaFile(_Table):
             cast=self.cast,
             review=self.review,
             origin=origin,
+            tmdb_id=info.tmdb_id,
         )
 
 
@@ -308,10 +312,37 @@ class Drama:
     cast: tuple[CastMember, ...] = ()
     review: Review | None = None
     origin: str = field(default="", compare=False)  # where it was loaded from, for messages
+    tmdb_id: int | None = None
+    # What TMDB adds (bot.tmdb_dramas); a curated drama has none of it.
+    poster_url: str | None = None
+    link: str | None = None  # the drama's page on TMDB
+    airing: bool = False  # more episodes are still to come
+    runtime_known: bool = True  # False: episode_minutes is a guess for planning, not a fact to show
+    seasons: tuple[tuple[int, int, int], ...] = ()  # (season, first episode, last episode), numbered on
+    fetched_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def from_tmdb(self) -> bool:
+        return self.slug.startswith(TMDB_PREFIX)
 
     @property
     def display_title(self) -> str:
-        return f"{self.title} ({self.year})"
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def season_label(self, number: int) -> str | None:
+        """``S2 E1`` for episode 17 of a drama whose second season starts there; None for one season."""
+        if len(self.seasons) < 2:
+            return None
+        for season, first, last in self.seasons:
+            if first <= number <= last:
+                return f"S{season} E{number - first + 1}"
+        return None
+
+    def next_episode(self, today: date) -> Episode | None:
+        """The first episode that airs on ``today`` or later, while the drama airs."""
+        if not self.airing:
+            return None
+        return next((e for e in self.episodes if e.air_date is not None and e.air_date >= today), None)
 
     @property
     def leads(self) -> tuple[CastMember, ...]:
@@ -347,13 +378,16 @@ class Drama:
         return " and ".join([", ".join(names[:-1]), names[-1]])
 
 
+TMDB_PREFIX = "tmdb-"  # a TMDB drama's id in the bot: ``tmdb-12345``
+
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def default_id(title: str, year: int) -> str:
     """``soundtrack-1-2022``; a title of symbols alone by their names: ``sparkling-heart-2021``."""
     words = title if fold(title) else symbol_names(title)
-    return slugify(f"{words} {year}")[-MAX_NAME:].strip("-")
+    slug = slugify(f"{words} {year}")[-MAX_NAME:].strip("-")
+    return "drama-" + slug if slug.startswith(TMDB_PREFIX) else slug
 
 
 def slugify(text: str) -> str:

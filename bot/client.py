@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Coroutine
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -22,10 +23,13 @@ from discord.ext import commands
 import cogs
 from bot.catalog import load_catalog_dir
 from bot.club_catalog import ClubCatalog
+from bot.dramas import Dramas
 from bot.errors import UserError
 from bot.search import Indexes
 from bot.settings import Settings
 from bot.storage import Storage
+from bot.tmdb import TmdbClient
+from bot.tmdb_dramas import TmdbDramas
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +130,11 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
 
     @staticmethod
     async def reply(interaction: Interaction, message: str) -> None:
-        """Answer ephemerally through whichever channel is still open."""
+        """Answer ephemerally through whichever channel is still open. A public "thinking" answer
+        (a command that deferred before asking TMDB) is deleted first, so the refusal stays private."""
         try:
+            if interaction.extras.pop("thinking", None) == "public":
+                await interaction.delete_original_response()
             if interaction.response.is_done():
                 await interaction.followup.send(message, ephemeral=True)
             else:
@@ -140,6 +147,7 @@ class DramaClub(commands.Bot):
     """The Drama Club bot. Build it with :func:`create_bot`."""
 
     catalog: ClubCatalog
+    dramas: Dramas
 
     def __init__(self, settings: Settings, storage: Storage, *, force_sync: bool = False) -> None:
         # The bot never joins a voice channel, so the voice libraries' absence is nothing to warn about.
@@ -155,15 +163,28 @@ class DramaClub(commands.Bot):
         self.storage = storage
         self.force_sync = force_sync
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._tmdb_session: aiohttp.ClientSession | None = None
 
     async def setup_hook(self) -> None:
         dramas = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
         indexes = await asyncio.to_thread(Indexes.build, dramas)
         self.catalog = await ClubCatalog.load(self.storage, indexes)
         log.info("Catalog loaded: %d dramas from %s", len(dramas), self.settings.catalog_dir)
+        self.dramas = Dramas(self.catalog, self._tmdb())
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)
+
+    def _tmdb(self) -> TmdbDramas | None:
+        """TMDB look-ups, when ``TMDB_TOKEN`` is set."""
+        token = self.settings.tmdb_token
+        if token is None:
+            log.info("TMDB look-ups are off (TMDB_TOKEN is not set): the curated catalog answers alone")
+            return None
+        self._tmdb_session = aiohttp.ClientSession()
+        client = TmdbClient(self._tmdb_session, token.reveal(), self.settings.tmdb_api_url, self.settings.tmdb_language)
+        log.info("TMDB look-ups are on (%s, %s)", self.settings.tmdb_api_url, self.settings.tmdb_language)
+        return TmdbDramas(self.storage, client)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Start a background task the bot owns: kept, logged if it fails, cancelled on close."""
@@ -184,6 +205,8 @@ class DramaClub(commands.Bot):
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         await super().close()  # unloads the extensions first
+        if self._tmdb_session is not None:
+            await self._tmdb_session.close()
 
     # -- command registration ----------------------------------------------------------------
 

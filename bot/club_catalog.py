@@ -46,16 +46,23 @@ def _not_found(opening: str, query: str, suggestions: list[str]) -> str:
     return text
 
 
+ADD_HINT = "A server admin can add a drama with `/catalog add`."
+TMDB_OFF_HINT = (
+    "A server admin can add a drama with `/catalog add`, and the bot's owner can turn on look-ups of any drama "
+    "on TMDB by setting `TMDB_TOKEN` (see the README)."
+)
+
+
 class DramaNotFound(UserError):
-    def __init__(self, query: str, suggestions: list[Drama]) -> None:
-        text = _not_found("I couldn't find a drama called “{query}”.", query, [d.display_title for d in suggestions])
-        super().__init__(text + " A server admin can add a drama with `/catalog add`.")
+    def __init__(self, query: str, suggestions: list[str], hint: str = ADD_HINT) -> None:
+        super().__init__(_not_found("I couldn't find a drama called “{query}”.", query, suggestions) + " " + hint)
+        self.query = query
         self.suggestions = suggestions
 
 
 class AmbiguousTitle(UserError):
-    def __init__(self, candidates: list[Drama]) -> None:
-        names = ", ".join(f"**{d.display_title}**" for d in candidates)
+    def __init__(self, candidates: list[str]) -> None:
+        names = ", ".join(f"**{name}**" for name in candidates)
         super().__init__(f"More than one drama has that title: {names}. Pick one from the list, or add the year.")
         self.candidates = candidates
 
@@ -99,6 +106,7 @@ class ClubCatalog:
         self._storage = storage
         self._titles = shipped.titles
         self._people = shipped.people
+        self._twins = {d.tmdb_id: d.slug for d in shipped.titles.ordered if d.tmdb_id is not None}
         # each server's own dramas and their indexes
         self._shelves = {guild: Indexes.build(dramas) for guild, dramas in added.items() if dramas}
         self._lock = asyncio.Lock()
@@ -131,6 +139,17 @@ class ClubCatalog:
             return shelf.titles.dramas[slug]
         return self._titles.dramas.get(slug)
 
+    def by_tmdb_id(self, tmdb_id: int, guild_id: int | None) -> Drama | None:
+        """The curated drama that names ``tmdb_id`` in this server: it stands for TMDB's."""
+        shelf = self._shelf(guild_id)
+        if shelf is not None:
+            own = next((d for d in shelf.titles.dramas.values() if d.tmdb_id == tmdb_id), None)
+            if own is not None:
+                return own
+        slug = self._twins.get(tmdb_id)
+        drama = self.get(slug, guild_id) if slug is not None else None
+        return drama if drama is not None and drama.tmdb_id == tmdb_id else None
+
     def _alphabetical(self, guild_id: int | None) -> Iterator[Drama]:
         """The dramas this server sees, alphabetically: the shipped order merged with its own."""
         shelf = self._shelf(guild_id)
@@ -159,10 +178,10 @@ class ClubCatalog:
         if len(dramas) == 1:
             return dramas[0]
         if len(dramas) > 1:
-            raise AmbiguousTitle(sorted(dramas, key=lambda d: d.year))
+            raise AmbiguousTitle([d.display_title for d in sorted(dramas, key=lambda d: d.year)])
         if not fold_title(query):
             raise UserError("Type a drama's title (its letters, digits or emoji), or pick one from the list.")
-        raise DramaNotFound(query, [d for d in (self.get(s, guild_id) for s in suggestions) if d])
+        raise DramaNotFound(query, [d.display_title for d in (self.get(s, guild_id) for s in suggestions) if d])
 
     def suggest(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Drama]:
         """Autocomplete: best first, at most ``limit``; everything alphabetically for an empty query."""
@@ -323,6 +342,11 @@ class ClubCatalog:
         """
         async with self._lock:
             shelf = self._shelves.get(guild_id)
+            if drama.from_tmdb:
+                raise UserError(
+                    f"**{drama.display_title}** comes from TMDB, not from this server's catalog: "
+                    "only dramas added with `/catalog add` can be removed."
+                )
             if shelf is None or drama.slug not in shelf.titles.dramas:
                 raise UserError(
                     f"**{drama.display_title}** ships with the bot, so it can't be removed here. "

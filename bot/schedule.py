@@ -39,16 +39,32 @@ def episodes_label(first: int, last: int) -> str:
     return f"Episode {first}" if first == last else f"Episodes {first}–{last}"
 
 
+def plannable(drama: Drama) -> int:
+    """How many episodes a plan covers: all of a curated drama's (weekly where undated); of a TMDB
+    drama, those up to its first episode without an air date (TMDB dates later ones as they near)."""
+    if not drama.from_tmdb:
+        return drama.episode_count
+    return next((e.number - 1 for e in drama.episodes if e.air_date is None), drama.episode_count)
+
+
 def plan_series(drama: Drama, start: datetime, tz: ZoneInfo, *, episodes_per_party: int) -> list[PlannedParty]:
-    """Lay out the parties for every episode of ``drama``, the first at wall time ``start`` in ``tz``."""
-    if not 1 <= episodes_per_party <= drama.episode_count:
+    """Lay out the parties for the :func:`plannable` episodes of ``drama``, the first at wall time
+    ``start`` in ``tz``."""
+    count = plannable(drama)
+    if count == 0:
         raise UserError(
-            f"`episodes_per_party` must be between 1 and {drama.episode_count} "
-            f"for {drama.display_title}, which has {drama.episode_count} episodes."
+            f"TMDB has no air dates for **{drama.display_title}** yet, so there is nothing to plan. "
+            "Try again once its episodes are dated."
+        )
+    if not 1 <= episodes_per_party <= count:
+        dated = " with air dates" if count < drama.episode_count else ""
+        raise UserError(
+            f"`episodes_per_party` must be between 1 and {count} "
+            f"for {drama.display_title}, which has {count} episodes{dated}."
         )
     groups = [
-        list(range(first, min(first + episodes_per_party, drama.episode_count + 1)))
-        for first in range(1, drama.episode_count + 1, episodes_per_party)
+        list(range(first, min(first + episodes_per_party, count + 1)))
+        for first in range(1, count + 1, episodes_per_party)
     ]
     parties: list[PlannedParty] = []
     wall = start

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -21,6 +23,9 @@ DEFAULT_CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
 DEFAULT_TIMEZONE = "Asia/Seoul"
 DEFAULT_LOG_LEVEL = "INFO"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_TMDB_API_URL = "https://api.themoviedb.org"
+DEFAULT_TMDB_LANGUAGE = "en-US"
+_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 
 
 class SettingsError(Exception):
@@ -63,6 +68,9 @@ class Settings:
     default_timezone: str = DEFAULT_TIMEZONE
     log_level: str = DEFAULT_LOG_LEVEL
     catalog_dir: Path = field(default=DEFAULT_CATALOG_DIR)
+    tmdb_token: Secret | None = None  # without it, TMDB look-ups are off
+    tmdb_api_url: str = DEFAULT_TMDB_API_URL
+    tmdb_language: str = DEFAULT_TMDB_LANGUAGE
 
     @classmethod
     def from_env(
@@ -106,6 +114,17 @@ class Settings:
         if log_level not in LOG_LEVELS:
             raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
 
+        tmdb_token = get("TMDB_TOKEN")
+        tmdb_api_url = (get("TMDB_API_URL") or DEFAULT_TMDB_API_URL).rstrip("/")
+        address = urlsplit(tmdb_api_url)
+        if address.scheme not in ("http", "https") or not address.netloc or address.query or address.username:
+            raise SettingsError("TMDB_API_URL", f"must be an http(s) address such as {DEFAULT_TMDB_API_URL}")
+        tmdb_language = get("TMDB_LANGUAGE") or DEFAULT_TMDB_LANGUAGE
+        if not _LANGUAGE.match(tmdb_language):
+            raise SettingsError(
+                "TMDB_LANGUAGE", f"must be a language tag such as en-US or ko-KR, not {tmdb_language!r}"
+            )
+
         database = get("DATABASE_PATH")
         catalog = get("CATALOG_DIR")
         return cls(
@@ -115,6 +134,9 @@ class Settings:
             default_timezone=timezone,
             log_level=log_level,
             catalog_dir=Path(catalog) if catalog else DEFAULT_CATALOG_DIR,
+            tmdb_token=Secret(tmdb_token) if tmdb_token is not None else None,
+            tmdb_api_url=tmdb_api_url,
+            tmdb_language=tmdb_language,
         )
 
     @property

@@ -3,10 +3,15 @@
 A command declares ``title: DramaOption`` and receives the :class:`Drama` itself. A refusal (an
 unknown title, a party of another server, a zone that does not exist) is a :class:`UserError`,
 which the tree's error handler shows the member in its own words.
+
+A title that needs TMDB defers the answer before the first request, so Discord hears back within
+its 3 seconds; a command then answers with :func:`answer`, which takes whichever way is open.
+``PrivateDramaOption`` defers privately, for commands that answer only the member.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -27,6 +32,9 @@ SQLITE_MAX_ID = 2**63 - 1
 class _DramaTransformer(app_commands.Transformer):
     """A drama by title, alias, Korean title or an autocomplete choice's id; small typos are fine."""
 
+    def __init__(self, *, private: bool = False) -> None:
+        self.private = private
+
     @property
     def min_value(self) -> int:
         return 1
@@ -36,11 +44,36 @@ class _DramaTransformer(app_commands.Transformer):
         return MAX_QUERY
 
     async def transform(self, interaction: Interaction, value: str, /) -> Drama:
-        return interaction.client.catalog.find(value, interaction.guild_id)
+        # /rate private:True answers privately too
+        private = self.private or getattr(interaction.namespace, "private", None) is True
+
+        async def defer() -> None:
+            await think(interaction, private=private)
+
+        return await interaction.client.dramas.find(value, interaction.guild_id, discord.utils.utcnow(), defer)
 
     async def autocomplete(self, interaction: Interaction, value: str, /) -> list[app_commands.Choice[str]]:  # type: ignore[override]
-        dramas = interaction.client.catalog.suggest(value, interaction.guild_id, limit=render.CHOICE_COUNT_LIMIT)
-        return [app_commands.Choice(name=render.choice_name(d.display_title), value=d.slug) for d in dramas]
+        found = await interaction.client.dramas.suggest(
+            value, interaction.guild_id, discord.utils.utcnow(), limit=render.CHOICE_COUNT_LIMIT
+        )
+        return [app_commands.Choice(name=render.choice_name(label), value=slug) for label, slug in found]
+
+
+async def think(interaction: Interaction, *, private: bool) -> None:
+    """Defer the answer ("thinking"), once; a private defer keeps every answer private."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        interaction.extras["thinking"] = "private" if private else "public"
+
+
+async def answer(interaction: Interaction, content: str | None = None, **kwargs: Any) -> int | None:
+    """Send the command's answer, deferred or not; returns the message's id when Discord gives it."""
+    if interaction.response.is_done():
+        interaction.extras.pop("thinking", None)
+        message = await interaction.followup.send(content, wait=True, **kwargs)
+        return message.id
+    sent = await interaction.response.send_message(content, **kwargs)
+    return sent.message_id
 
 
 class _PartyTransformer(app_commands.Transformer):
@@ -71,8 +104,8 @@ async def _labelled(interaction: Interaction) -> list[tuple[str, Party]]:
         return []
     store = PartyStore(interaction.client.storage)
     parties = await store.upcoming(interaction.guild_id, discord.utils.utcnow(), limit=PARTY_CHOICES_READ)
-    catalog = interaction.client.catalog
-    return [(render.party_choice(catalog.get(p.drama_slug, p.guild_id), p), p) for p in parties]
+    dramas = interaction.client.dramas
+    return [(render.party_choice(await dramas.get(p.drama_slug, p.guild_id), p), p) for p in parties]
 
 
 class _TimezoneTransformer(app_commands.Transformer):
@@ -90,6 +123,7 @@ class _TimezoneTransformer(app_commands.Transformer):
 
 
 DramaOption = app_commands.Transform[Drama, _DramaTransformer]
+PrivateDramaOption = app_commands.Transform[Drama, _DramaTransformer(private=True)]
 PartyOption = app_commands.Transform[Party, _PartyTransformer]
 TimezoneOption = app_commands.Transform[ZoneInfo, _TimezoneTransformer]
 

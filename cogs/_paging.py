@@ -49,6 +49,14 @@ class PageView(discord.ui.View):
 
 async def send_pages(interaction: Interaction, pages: list[discord.Embed], *, ephemeral: bool = False) -> None:
     """Send one embed, or the first of several pages with buttons to turn them."""
+    if interaction.response.is_done():  # deferred while TMDB was asked
+        interaction.extras.pop("thinking", None)
+        if len(pages) == 1:
+            await interaction.followup.send(embed=pages[0], ephemeral=ephemeral)
+            return
+        view = PageView(pages)
+        view.message = await interaction.followup.send(embed=pages[0], view=view, ephemeral=ephemeral, wait=True)
+        return
     if len(pages) == 1:
         await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
         return

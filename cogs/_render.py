@@ -15,6 +15,9 @@ from bot.catalog import CastMember, Drama
 from bot.parties import Party
 from bot.ratings import PRIOR_MEAN, PRIOR_VOTES, EpisodeMean, Ranked, Stats, Vote, average, points
 from bot.search import Person
+from bot.tmdb_dramas import PAGE_URL, TmdbPerson, is_fresh
+
+TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -100,8 +103,26 @@ def aired(drama: Drama) -> str | None:
     return f"{span}\n{cadence[0].upper()}{cadence[1:]}" if cadence else span
 
 
-def drama_card(drama: Drama, club: Stats | None = None, *, in_server: bool = False) -> discord.Embed:
-    """The `/drama` card: facts, air dates, leads, plot, the review's verdict and the club's score."""
+def episodes_text(drama: Drama) -> str:
+    """``16 × 70 min``; a TMDB drama may not know its runtime, or how many episodes it will have."""
+    if drama.episode_count == 0:
+        return "Not listed yet"
+    text = (
+        f"{drama.episode_count} × {drama.episode_minutes} min"
+        if drama.runtime_known
+        else (f"{drama.episode_count} (runtime unknown)")
+    )
+    if len(drama.seasons) > 1:
+        text += "\n" + "\n".join(f"Season {s}: episodes {first}–{last}" for s, first, last in drama.seasons)
+    return text
+
+
+def drama_card(
+    drama: Drama, club: Stats | None = None, *, in_server: bool = False, now: datetime | None = None
+) -> discord.Embed:
+    """The `/drama` card: facts, air dates, leads, plot, the review's verdict and the club's score.
+    A TMDB drama adds its poster, its TMDB page, its next episode while it airs, and says when its
+    data was fetched if TMDB could not be asked again."""
     description = []
     if drama.native_title:
         description.append(f"*{drama.native_title}*")
@@ -111,10 +132,21 @@ def drama_card(drama: Drama, club: Stats | None = None, *, in_server: bool = Fal
         title=drama.display_title,
         description="\n\n".join(description) or None,
         colour=DRAMA_COLOUR,
+        url=drama.link or (PAGE_URL.format(id=drama.tmdb_id) if drama.tmdb_id else None),
     )
-    embed.add_field(name="Episodes", value=f"{drama.episode_count} × {drama.episode_minutes} min", inline=True)
+    if drama.poster_url:
+        embed.set_thumbnail(url=drama.poster_url)
+    embed.add_field(name="Episodes", value=episodes_text(drama), inline=True)
     if (when := aired(drama)) is not None:
-        embed.add_field(name="Aired", value=when, inline=True)
+        embed.add_field(name="Airing" if drama.airing else "Aired", value=when, inline=True)
+    today = (now or discord.utils.utcnow()).date()
+    if (coming := drama.next_episode(today)) is not None and coming.air_date is not None:
+        label = drama.season_label(coming.number)
+        embed.add_field(
+            name="Next episode",
+            value=f"Episode {coming.number}{f' ({label})' if label else ''}: {plain_date(coming.air_date)}",
+            inline=True,
+        )
     if drama.network:
         embed.add_field(name="Watch on", value=drama.network, inline=True)
     if drama.genres:
@@ -135,8 +167,21 @@ def drama_card(drama: Drama, club: Stats | None = None, *, in_server: bool = Fal
         )
     if in_server:
         embed.add_field(name="Club score", value=club_score(club), inline=False)
-    embed.set_footer(text="Sources: " + "; ".join(drama.sources))
+    embed.set_footer(text=sources_line(drama, now or discord.utils.utcnow()))
     return fit(embed)
+
+
+def sources_line(drama: Drama, now: datetime) -> str:
+    """A card's footer: where its facts come from; for TMDB's, when they were fetched if TMDB
+    could not be asked again."""
+    if not drama.from_tmdb:
+        return "Sources: " + "; ".join(drama.sources)
+    if drama.fetched_at is not None and not is_fresh(drama, now):
+        return (
+            f"Data: TMDB, fetched {plain_date(drama.fetched_at.date())}; TMDB isn't answering, so it may be out of "
+            "date. " + TMDB_NOTICE
+        )
+    return "Data: TMDB. " + TMDB_NOTICE
 
 
 def spoiler(text: str) -> str:
@@ -183,8 +228,10 @@ def chunk_lines(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
-def cast_line(member: CastMember) -> str:
-    return f"**{member.actor}** as {member.character}"
+def cast_line(member: CastMember, *, note: bool = False) -> str:
+    """``**Actor** as Character``; with ``note``, TMDB's ``(8 of 16 episodes)``."""
+    line = f"**{member.actor}** as {member.character}"
+    return f"{line} ({member.note})" if note and member.note else line
 
 
 CAST_PAGE_CHARACTERS = 3000
@@ -200,7 +247,7 @@ def cast_pages(drama: Drama) -> list[discord.Embed]:
             if lines:
                 lines.append("")
             lines.append(f"__{heading}__")
-            lines.extend(cast_line(m) for m in members)
+            lines.extend(cast_line(m, note=drama.from_tmdb) for m in members)
     if not lines:
         lines = ["No cast is listed for this drama yet."]
     pages = chunk_lines(lines, CAST_PAGE_CHARACTERS)
@@ -208,11 +255,25 @@ def cast_pages(drama: Drama) -> list[discord.Embed]:
     for number, text in enumerate(pages, start=1):
         embed = discord.Embed(title=f"Cast of {drama.display_title}", description=text, colour=DRAMA_COLOUR)
         footer = f"{len(drama.cast)} cast members"
+        if drama.from_tmdb:
+            footer += " · Data: TMDB (leads: the two top-billed)"
         if len(pages) > 1:
             footer += f" · page {number} of {len(pages)}"
         embed.set_footer(text=footer)
         embeds.append(fit(embed))
     return embeds
+
+
+def club_marks(slug: str, rated: set[str], watched: set[str], planned: set[str]) -> list[str]:
+    """Where the club has seen a drama: watched together, rated, or a party planned."""
+    marks = []
+    if slug in watched:
+        marks.append("🍿 watched together")
+    if slug in rated:
+        marks.append("⭐ rated by the club")
+    if slug in planned:
+        marks.append("📅 watch party planned")
+    return marks
 
 
 def person_embed(
@@ -222,22 +283,41 @@ def person_embed(
     club has seen them (dramas it rated or watched together) or will (a watch party planned)."""
     lines = []
     for role in person.roles:
-        slug = role.drama.slug
-        marks = []
-        if slug in watched:
-            marks.append("🍿 watched together")
-        if slug in rated:
-            marks.append("⭐ rated by the club")
-        if slug in planned:
-            marks.append("📅 watch party planned")
         line = f"**{role.drama.display_title}**: {role.member.character} ({role.member.role})"
-        lines.append(" · ".join([line, *marks]))
+        lines.append(" · ".join([line, *club_marks(role.drama.slug, rated, watched, planned)]))
     embed = discord.Embed(
         title=person.name,
         description=clip_lines(lines, DESCRIPTION_LIMIT - 200, more="…and {n} more roles"),
         colour=DRAMA_COLOUR,
     )
     embed.set_footer(text=f"{counted(len(person.roles), 'role')} in the catalog")
+    return fit(embed)
+
+
+def tmdb_person_embed(
+    person: TmdbPerson,
+    slugs: dict[int, str],
+    *,
+    rated: set[str] = frozenset(),
+    watched: set[str] = frozenset(),
+    planned: set[str] = frozenset(),
+) -> discord.Embed:
+    """`/actor` for someone found on TMDB: their dramas newest first, with their characters and
+    where the club has seen them; ``slugs`` maps a TMDB id to the drama's id in this server."""
+    lines = []
+    for credit in person.credits:
+        title = f"{credit.title} ({credit.year})" if credit.year else credit.title
+        episodes = f", {counted(credit.episodes, 'episode')}" if credit.episodes else ""
+        line = f"**{title}**: {credit.character}{episodes}"
+        lines.append(" · ".join([line, *club_marks(slugs[credit.tmdb_id], rated, watched, planned)]))
+    embed = discord.Embed(
+        title=person.name,
+        url=f"https://www.themoviedb.org/person/{person.tmdb_id}",
+        description=clip_lines(lines, DESCRIPTION_LIMIT - 200, more="…and {n} more dramas")
+        or "TMDB lists no TV roles for them.",
+        colour=DRAMA_COLOUR,
+    )
+    embed.set_footer(text=f"{counted(len(person.credits), 'TV role')} on TMDB. Data: TMDB. {TMDB_NOTICE}")
     return fit(embed)
 
 

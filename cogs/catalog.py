@@ -13,7 +13,7 @@ from bot.client import DramaClub, Interaction
 from bot.errors import UserError
 from cogs import _render as render
 from cogs._checks import catalog_admin
-from cogs._options import DramaOption
+from cogs._options import PrivateDramaOption, answer
 
 
 @app_commands.guild_only()
@@ -62,13 +62,13 @@ class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add
     @app_commands.rename(drama="title")
     @app_commands.describe(drama="The drama to remove")
     @catalog_admin()
-    async def remove(self, interaction: Interaction, drama: DramaOption) -> None:
+    async def remove(self, interaction: Interaction, drama: PrivateDramaOption) -> None:
         assert interaction.guild_id is not None
         restored = await self.bot.catalog.remove(interaction.guild_id, drama)
         message = f"Removed **{drama.display_title}** from this server's catalog."
         if restored is not None:
             message += " The version that ships with the bot is shown again."
-        await interaction.response.send_message(message, ephemeral=True)
+        await answer(interaction, message, ephemeral=True)
 
 
 async def setup(bot: DramaClub) -> None:

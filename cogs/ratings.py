@@ -26,7 +26,7 @@ from bot.ratings import (
 )
 from cogs import _render as render
 from cogs._checks import catalog_admin
-from cogs._options import DramaOption
+from cogs._options import DramaOption, PrivateDramaOption, answer
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +117,13 @@ class RatingsCog(commands.Cog, name="Ratings"):
             elif before is not None:
                 replaced = f" (it replaces your earlier {points(before)})"
             what = drama.display_title + (f", episode {number}" if number else "")
-            await interaction.response.send_message(
-                f"Saved your {points(half_points)}/10 for {what}{replaced}. Only you can see this.", ephemeral=True
+            await answer(
+                interaction,
+                f"Saved your {points(half_points)}/10 for {what}{replaced}. Only you can see this.",
+                ephemeral=True,
             )
         else:
-            await interaction.response.send_message(line)
+            await answer(interaction, line)
 
     async def record_vote(
         self,
@@ -165,7 +167,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
             await self.votes.episode_means(guild, drama.slug),
             await self.votes.recent_comments(guild, drama.slug),
         )
-        await interaction.response.send_message(embed=embed)
+        await answer(interaction, embed=embed)
         own = await self.votes.vote_of(guild, drama.slug, interaction.user.id)
         note = f"Your score: {render.score_text(own.half_points)}" if own else "You haven't rated it yet: `/rate`."
         await interaction.followup.send(note, ephemeral=True)
@@ -174,14 +176,14 @@ class RatingsCog(commands.Cog, name="Ratings"):
     async def top(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         ranked = await self.votes.leaderboard(interaction.guild_id)
-        rows = [(self.bot.catalog.get(r.drama_slug, interaction.guild_id), r) for r in ranked]
+        rows = [(await self.bot.dramas.get(r.drama_slug, interaction.guild_id), r) for r in ranked]
         await interaction.response.send_message(embed=render.leaderboard_embed(rows))
 
     @ratings.command(name="mine", description="Your own scores, newest first")
     async def mine(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         votes = await self.votes.of_member(interaction.guild_id, interaction.user.id)
-        rows = [(self.bot.catalog.get(v.drama_slug, interaction.guild_id), v) for v in votes]
+        rows = [(await self.bot.dramas.get(v.drama_slug, interaction.guild_id), v) for v in votes]
         await interaction.response.send_message(embed=render.my_votes_embed(rows), ephemeral=True)
 
     @ratings.command(name="remove", description="Withdraw your score for a drama or an episode")
@@ -190,7 +192,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
     async def remove(
         self,
         interaction: Interaction,
-        drama: DramaOption,
+        drama: PrivateDramaOption,
         episode: app_commands.Range[int, 1, 500] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
@@ -201,7 +203,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         what = drama.display_title + (f", episode {number}" if number else "")
         if removed is None:
             raise UserError(f"You have no score for {what} to withdraw.")
-        await interaction.response.send_message(f"Withdrew your {points(removed)}/10 for {what}.", ephemeral=True)
+        await answer(interaction, f"Withdrew your {points(removed)}/10 for {what}.", ephemeral=True)
 
     @ratings.command(name="export", description="Download every vote in this server as CSV (admins)")
     @catalog_admin()
@@ -209,6 +211,10 @@ class RatingsCog(commands.Cog, name="Ratings"):
         assert interaction.guild_id is not None
         votes = await self.votes.all_votes(interaction.guild_id)
         titles = {d.slug: d.title for d in self.bot.catalog.visible(interaction.guild_id)}
+        for slug in {v.drama_slug for v in votes} - titles.keys():  # TMDB's dramas
+            drama = await self.bot.dramas.get(slug, interaction.guild_id)
+            if drama is not None:
+                titles[slug] = drama.title
         data = votes_csv(votes, titles)
         await interaction.response.send_message(
             f"{render.counted(len(votes), 'vote')}.",
@@ -221,7 +227,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
     @commands.Cog.listener()
     async def on_watch_party_ended(self, party: Party) -> None:
         """Ask the room to rate the episodes they just watched."""
-        drama = self.bot.catalog.get(party.drama_slug, party.guild_id)
+        drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
         if drama is None:
             return
         channel = self.bot.get_channel(party.text_channel_id)
@@ -237,7 +243,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
 
     async def vote_from_menu(self, interaction: Interaction, party_id: int, episode: int, score: float) -> None:
         party = await self.parties.party(party_id)
-        drama = self.bot.catalog.get(party.drama_slug, party.guild_id) if party is not None else None
+        drama = await self.bot.dramas.get(party.drama_slug, party.guild_id) if party is not None else None
         if party is None or drama is None or party.guild_id != interaction.guild_id:
             await interaction.response.send_message("That drama is no longer in the catalog.", ephemeral=True)
             return

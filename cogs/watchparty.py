@@ -17,10 +17,10 @@ from bot.calendar_export import parties_calendar
 from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec, changed_options
-from bot.schedule import check_event_room, check_remind, plan_series
+from bot.schedule import check_event_room, check_remind, episodes_label, plan_series, plannable
 from bot.times import check_start, parse_start, zone
 from cogs import _render as render
-from cogs._options import DramaOption, PartyOption, TimezoneOption
+from cogs._options import DramaOption, PartyOption, PrivateDramaOption, TimezoneOption, answer
 
 log = logging.getLogger(__name__)
 
@@ -153,20 +153,28 @@ class WatchPartyCog(
             event.status in (discord.EventStatus.scheduled, discord.EventStatus.active)
             for event in interaction.guild.scheduled_events
         )
-        check_event_room(needed, taken, drama.episode_count, episodes_per_party if not live else None)
+        check_event_room(needed, taken, plannable(drama), episodes_per_party if not live else None)
         series_id, created, parties = await self.store.create_series(spec, planned, now)
         if created:
             self._wake_notices(min(p.remind_at for p in parties))
         going = 0 if created else await self.store.series_member_count(series_id)
         prefix = "" if created else "This series was already planned; here it is again.\n"
         # The plan is the answer, at once; its Discord events follow, which Discord may pace.
-        answer = await interaction.response.send_message(
+        left_out = drama.episode_count - plannable(drama)
+        if left_out:
+            first = plannable(drama) + 1
+            prefix += (
+                f"{episodes_label(first, drama.episode_count)} of **{drama.display_title}** "
+                "have no air date on TMDB yet, so this plan leaves them out.\n"
+            )
+        message_id = await answer(
+            interaction,
             prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:",
             embed=render.plan_embed(drama, parties, going=going),
             view=rsvp_view(series_id),
         )
         refused = await self._create_missing_events(
-            interaction.guild, drama.display_title, series_id, answer.message_id, parties
+            interaction.guild, drama.display_title, series_id, message_id, parties
         )
         if refused:
             await interaction.followup.send(MISSING_EVENTS_PERMISSION, ephemeral=True)
@@ -215,7 +223,7 @@ class WatchPartyCog(
     async def _create_event(self, guild: discord.Guild, title: str, party: Party) -> int:
         """Create one party's Discord event; returns its id."""
         channel = guild.get_channel(party.voice_channel_id) if party.voice_channel_id else None
-        drama = self.bot.catalog.get(party.drama_slug, guild.id)
+        drama = await self.bot.dramas.get(party.drama_slug, guild.id)
         name = render.party_name(drama, party.episodes_label) if drama else f"{title} watch party"
         description = f"{title}: {party.episodes_label}. RSVP with the Join button in <#{party.text_channel_id}>."
         options: dict[str, Any] = {
@@ -251,7 +259,8 @@ class WatchPartyCog(
         lines = []
         for party in shown:
             going = len(await self.store.attendees(party))
-            lines.append(render.party_line(self.bot.catalog.get(party.drama_slug, party.guild_id), party, going))
+            drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
+            lines.append(render.party_line(drama, party, going))
         await interaction.followup.send(embed=render.party_list_embed(lines, len(parties)), ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel a watch party, or the rest of its series")
@@ -276,7 +285,7 @@ class WatchPartyCog(
         gone = [event_id for event_id in cancelled.values() if event_id is not None]
         await asyncio.gather(*(self._delete_event(interaction.guild, event_id) for event_id in gone))
         await self._show_plan(interaction.guild, party.series_id)
-        drama = self.bot.catalog.get(party.drama_slug, interaction.guild.id)
+        drama = await self.bot.dramas.get(party.drama_slug, interaction.guild.id)
         title = drama.title if drama else party.drama_slug
         labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
         await interaction.followup.send(
@@ -295,7 +304,7 @@ class WatchPartyCog(
     async def _redraw_plan(self, message: discord.Message | discord.PartialMessage, parties: list[Party]) -> None:
         """Edit an announcement of the series to show ``parties`` (as stored now) and who is going."""
         first = parties[0]
-        drama = self.bot.catalog.get(first.drama_slug, first.guild_id)
+        drama = await self.bot.dramas.get(first.drama_slug, first.guild_id)
         if drama is None:
             return
         going = await self.store.series_member_count(first.series_id)
@@ -307,21 +316,25 @@ class WatchPartyCog(
     @app_commands.command(name="export", description="Download the upcoming watch parties as a calendar file")
     @app_commands.rename(drama="title")
     @app_commands.describe(drama="Only this drama's parties (default: all)")
-    async def export(self, interaction: Interaction, drama: DramaOption | None = None) -> None:
+    async def export(self, interaction: Interaction, drama: PrivateDramaOption | None = None) -> None:
         assert interaction.guild is not None
         slug = drama.slug if drama is not None else None
         now = discord.utils.utcnow()
         parties = await self.store.upcoming(interaction.guild.id, now, drama_slug=slug, limit=5000)
         if not parties:
             raise UserError("There are no upcoming watch parties to export.")
+        dramas = {
+            slug: await self.bot.dramas.get(slug, interaction.guild.id) for slug in {p.drama_slug for p in parties}
+        }
         data = parties_calendar(
             parties,
-            lambda p: self.bot.catalog.get(p.drama_slug, p.guild_id),
+            lambda p: dramas[p.drama_slug],
             server_name=interaction.guild.name,
             now=now,
         )
         file = discord.File(io.BytesIO(data), filename=f"watch-parties{'-' + slug if slug else ''}.ics")
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             f"{render.parties(len(parties))} coming up; open the file to add them to your calendar.",
             file=file,
             ephemeral=True,
@@ -435,7 +448,7 @@ class WatchPartyCog(
         if notice.kind is Notice.RATING:
             self.bot.dispatch("watch_party_ended", party)  # the ratings area asks for scores
             return
-        drama = self.bot.catalog.get(party.drama_slug, party.guild_id)
+        drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
         guild = self.bot.get_guild(party.guild_id)
         try:
             channel = self.bot.get_channel(party.text_channel_id) or await self.bot.fetch_channel(party.text_channel_id)

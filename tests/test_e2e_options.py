@@ -33,7 +33,8 @@ async def test_every_title_option_refuses_an_unknown_drama_in_the_same_words(
     result = await club.admin.slash(club.channel, command, title="Soundtrak One Thousand", **options)
     assert result.ephemeral
     assert result.response.content.startswith("I couldn't find a drama called “Soundtrak One Thousand”.")
-    assert "A server admin can add a drama with `/catalog add`." in result.response.content
+    assert "A server admin can add a drama with `/catalog add`" in result.response.content
+    assert "setting `TMDB_TOKEN`" in result.response.content  # TMDB look-ups are off: say how to turn them on
 
 
 @pytest.mark.parametrize(("command", "options"), TITLE_COMMANDS)
