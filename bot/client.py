@@ -130,17 +130,20 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
 
     @staticmethod
     async def reply(interaction: Interaction, message: str) -> None:
-        """Answer ephemerally through whichever channel is still open. A public "thinking" answer
-        (a command that deferred before asking TMDB) is deleted first, so the refusal stays private."""
+        """Answer ephemerally through whichever channel is still open.
+
+        A public "thinking" answer (a command deferred before asking TMDB) would turn the first
+        follow-up public, so it is completed and deleted first: the refusal stays private."""
         try:
             if interaction.extras.pop("thinking", None) == "public":
+                await interaction.edit_original_response(content="…")
                 await interaction.delete_original_response()
             if interaction.response.is_done():
                 await interaction.followup.send(message, ephemeral=True)
             else:
                 await interaction.response.send_message(message, ephemeral=True)
         except discord.HTTPException:
-            log.warning("Could not deliver an error message for interaction %s", interaction.id)
+            log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)
 
 
 class DramaClub(commands.Bot):
@@ -149,7 +152,9 @@ class DramaClub(commands.Bot):
     catalog: ClubCatalog
     dramas: Dramas
 
-    def __init__(self, settings: Settings, storage: Storage, *, force_sync: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, storage: Storage, *, force_sync: bool = False, keep_tmdb_connections: bool = True
+    ) -> None:
         # The bot never joins a voice channel, so the voice libraries' absence is nothing to warn about.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -162,6 +167,7 @@ class DramaClub(commands.Bot):
         self.settings = settings
         self.storage = storage
         self.force_sync = force_sync
+        self.keep_tmdb_connections = keep_tmdb_connections
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tmdb_session: aiohttp.ClientSession | None = None
 
@@ -181,7 +187,9 @@ class DramaClub(commands.Bot):
         if token is None:
             log.info("TMDB look-ups are off (TMDB_TOKEN is not set): the curated catalog answers alone")
             return None
-        self._tmdb_session = aiohttp.ClientSession()
+        # Keep-alive saves a TLS handshake per look-up; simcord waits out its idle timer, so tests turn it off.
+        connector = aiohttp.TCPConnector(force_close=not self.keep_tmdb_connections)
+        self._tmdb_session = aiohttp.ClientSession(connector=connector)
         client = TmdbClient(self._tmdb_session, token.reveal(), self.settings.tmdb_api_url, self.settings.tmdb_language)
         log.info("TMDB look-ups are on (%s, %s)", self.settings.tmdb_api_url, self.settings.tmdb_language)
         return TmdbDramas(self.storage, client)
@@ -237,6 +245,8 @@ class DramaClub(commands.Bot):
         return True
 
 
-def create_bot(settings: Settings, storage: Storage, *, force_sync: bool = False) -> DramaClub:
+def create_bot(
+    settings: Settings, storage: Storage, *, force_sync: bool = False, keep_tmdb_connections: bool = True
+) -> DramaClub:
     """Build the bot on an open storage. The catalog is read when discord.py calls ``setup_hook``."""
-    return DramaClub(settings, storage, force_sync=force_sync)
+    return DramaClub(settings, storage, force_sync=force_sync, keep_tmdb_connections=keep_tmdb_connections)

@@ -81,8 +81,11 @@ class TmdbClient:
 
     # -- the requests the bot makes ---------------------------------------------------------
 
-    async def search_tv(self, query: str) -> list[dict[str, Any]]:
-        answer = await self.get("/3/search/tv", {"query": query, "include_adult": "false", "page": "1"})
+    async def search_tv(self, query: str, year: int | None = None) -> list[dict[str, Any]]:
+        params = {"query": query, "include_adult": "false", "page": "1"}
+        if year is not None:
+            params["first_air_date_year"] = str(year)
+        answer = await self.get("/3/search/tv", params)
         return _list(answer.get("results"))
 
     async def tv(self, tv_id: int, append: Sequence[str]) -> dict[str, Any]:

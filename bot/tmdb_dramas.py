@@ -45,6 +45,7 @@ SEARCHES_KEPT = 1000
 RECENT_KEPT = 256  # parsed dramas kept in memory
 AIRING_STATUSES = {"Returning Series", "In Production", "Planned", "Pilot"}
 _TMDB_SLUG = re.compile(rf"^{TMDB_PREFIX}(\d{{1,10}})$")
+_TITLE_YEAR = re.compile(r"^(.*\w.*?)[\s(]+((?:19|20)\d\d)\)?$")
 
 
 def slug_of(tmdb_id: int) -> str:
@@ -182,6 +183,14 @@ def to_drama(data: dict[str, Any], fetched_at: datetime) -> Drama:
         seasons=tuple(seasons),
         fetched_at=fetched_at,
     )
+
+
+def split_year(query: str) -> tuple[str, int | None]:
+    """``"Title 2024"`` -> ``("Title", 2024)``; a query that is only a number stays a title."""
+    match = _TITLE_YEAR.match(query.strip())
+    if match is None:
+        return query.strip(), None
+    return match.group(1).strip(), int(match.group(2))
 
 
 def title_keys(data: dict[str, Any]) -> set[str]:
@@ -360,14 +369,18 @@ class TmdbDramas:
         return await self._store(data, now)
 
     async def search(self, query: str, now: datetime) -> list[Found]:
-        """TMDB's TV search, kept for :data:`SEARCH_TTL` per folded query."""
+        """TMDB's TV search, kept for :data:`SEARCH_TTL` per folded query. A title typed with its
+        year (``Title 2024``) is searched as the title first aired that year, then as typed."""
         key = fold_title(query)
         if not key:
             return []
         cached = self._searches.get(key)
         if cached is not None and now - cached[0] < SEARCH_TTL:
             return cached[1]
-        results = await self.client.search_tv(query.strip()[:200])
+        title, year = split_year(query)
+        results = await self.client.search_tv(title[:200], year)
+        if not results and year is not None:  # the year is part of the title: "Reply 1988"
+            results = await self.client.search_tv(query.strip()[:200])
         found = [f for f in map(Found.read, results) if f is not None]
         self._searches[key] = (now, found)
         self._searches.move_to_end(key)

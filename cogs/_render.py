@@ -294,6 +294,32 @@ def person_embed(
     return fit(embed)
 
 
+def about_embed(version: str, *, shipped: int, tmdb: str) -> discord.Embed:
+    """`/about`: the bot, its version, its data sources and TMDB's notice."""
+    embed = discord.Embed(
+        title="Drama Club",
+        description=(
+            "A Discord bot for K-drama fan clubs: drama cards, cast look-ups, watch parties that follow air "
+            "dates, and the club's ratings. Open source (MIT)."
+        ),
+        colour=DRAMA_COLOUR,
+    )
+    embed.add_field(name="Version", value=version, inline=True)
+    embed.add_field(
+        name="Curated catalog",
+        value=f"{counted(shipped, 'drama')} with hand-checked facts and review summaries; every file names its sources",
+        inline=False,
+    )
+    lookups = {
+        "on": "On: any TV drama TMDB knows can be looked up.",
+        "off": "Off: the bot's owner can turn them on with `TMDB_TOKEN`.",
+        "token rejected": "Unavailable: TMDB rejects the bot's token (`TMDB_TOKEN`).",
+    }[tmdb]
+    embed.add_field(name="TMDB look-ups", value=lookups, inline=False)
+    embed.add_field(name="TMDB", value=f"[themoviedb.org](https://www.themoviedb.org) · {TMDB_NOTICE}", inline=False)
+    return fit(embed)
+
+
 def tmdb_person_embed(
     person: TmdbPerson,
     slugs: dict[int, str],

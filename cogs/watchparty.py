@@ -160,16 +160,15 @@ class WatchPartyCog(
         going = 0 if created else await self.store.series_member_count(series_id)
         prefix = "" if created else "This series was already planned; here it is again.\n"
         # The plan is the answer, at once; its Discord events follow, which Discord may pace.
-        left_out = drama.episode_count - plannable(drama)
-        if left_out:
+        headline = prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:"
+        if plannable(drama) < drama.episode_count:
             first = plannable(drama) + 1
-            prefix += (
-                f"{episodes_label(first, drama.episode_count)} of **{drama.display_title}** "
-                "have no air date on TMDB yet, so this plan leaves them out.\n"
-            )
+            verb = "has" if first == drama.episode_count else "have"
+            undated = episodes_label(first, drama.episode_count)
+            headline += f"\n{undated} {verb} no air date on TMDB yet, so this plan leaves them out."
         message_id = await answer(
             interaction,
-            prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:",
+            headline,
             embed=render.plan_embed(drama, parties, going=going),
             view=rsvp_view(series_id),
         )

@@ -66,7 +66,7 @@ class Club:
         """A new bot object on a new connection to the same database, as after a process restart."""
         old = self.bot
         storage = await self.connections.enter_async_context(Storage.open(self.settings.database_path))
-        fresh = create_bot(self.settings, storage)
+        fresh = create_bot(self.settings, storage, keep_tmdb_connections=False)
         await self.env.restart_bot(fresh)
         await old.close()
         return fresh
@@ -76,7 +76,7 @@ class Club:
 async def club(settings: Settings) -> AsyncIterator[Club]:
     async with AsyncExitStack() as connections:
         storage = await connections.enter_async_context(Storage.open(settings.database_path))
-        bot = create_bot(settings, storage)
+        bot = create_bot(settings, storage, keep_tmdb_connections=False)
         env = simcord.Env(bot, settle_timeout=30)
         try:
             await env.start()

@@ -1,0 +1,320 @@
+"""Any drama TMDB knows, through the real bot in simcord, against a TMDB test server on loopback.
+
+The test server (:mod:`tests.tmdb_fake`) serves invented dramas; every request the bot sends it is
+checked against TMDB's API description when the test ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.settings import Secret, Settings
+from tests import tmdb_spec
+from tests.conftest import Club
+from tests.tmdb_fake import TOKEN, FakeTmdb, start
+
+
+@pytest_asyncio.fixture
+async def tmdb() -> AsyncIterator[FakeTmdb]:
+    fake = FakeTmdb()
+    runner = await start(fake)
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
+    if tmdb_spec.spec_available():
+        problems = [p for r in fake.requests for p in tmdb_spec.request_problems(r)]
+        assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, catalog_dir: Path, tmdb: FakeTmdb) -> Settings:
+    return Settings(
+        token=None,
+        database_path=tmp_path / "club.sqlite3",
+        catalog_dir=catalog_dir,
+        tmdb_token=Secret(TOKEN),
+        tmdb_api_url=tmdb.url,
+    )
+
+
+def fields(embed: object) -> dict[str, str]:
+    return {f.name: f.value for f in embed.fields}  # type: ignore[attr-defined]
+
+
+async def test_a_typed_title_finds_a_tmdb_drama_and_shows_its_card(club: Club, tmdb: FakeTmdb) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert not result.ephemeral
+    (card,) = result.response.embeds
+    assert card.title == "Fixture Courtroom (2023)"
+    assert card.url == "https://www.themoviedb.org/tv/900004"
+    shown = fields(card)
+    assert shown["Episodes"].startswith("8 × 60 min")
+    assert "Season 1: episodes 1–4" in shown["Episodes"] and "Season 2: episodes 5–8" in shown["Episodes"]
+    assert shown["Watch on"] == "Fixture Broadcasting"
+    assert "**Fixture Actor Jang** as Judge Park" in shown["Leads"]
+    assert card.footer.text.startswith("Data: TMDB.")
+    assert "not endorsed or certified by TMDB" in card.footer.text
+    assert tmdb.paths() == ["/3/search/tv", "/3/tv/900004", "/3/tv/900004"]  # search, then two for the seasons
+
+
+def shown(result: object) -> object:
+    """The message a member sees: the answer, or the follow-up that replaced a deferred one."""
+    response = result.response  # type: ignore[attr-defined]
+    if response is not None and (response.content or response.embeds):
+        return response
+    followups = result.followups  # type: ignore[attr-defined]
+    assert followups, f"no answer: {result!r}"
+    return followups[0]
+
+
+def callback_types(club: Club) -> list[int]:
+    """The interaction callbacks the bot sent so far: 4 answers at once, 5 defers ("thinking")."""
+    return [
+        r.json["type"]
+        for r in club.env.http_requests
+        if r.method == "POST" and r.path.endswith("/callback") and isinstance(r.json, dict)
+    ]
+
+
+async def test_autocomplete_offers_tmdb_dramas_korean_first_and_a_choice_is_never_searched_again(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "lanterns")
+    assert choices == [
+        {"name": "Lanterns of Fixture Street (2024) · 픽스처 거리의 등불", "value": "tmdb-900001"},
+        {"name": "Lanterns of Fixture Street (2026) · 定格街灯笼", "value": "tmdb-900002"},
+    ]
+    assert tmdb.paths() == ["/3/search/tv"]
+    # the same query again is answered from the search cache
+    assert await club.bob.autocomplete(club.channel, "drama", "title", "Lanterns ") == choices
+    assert tmdb.paths() == ["/3/search/tv"]
+
+    result = await club.alice.slash(club.channel, "drama", title="tmdb-900002")
+    (card,) = shown(result).embeds
+    assert card.title == "Lanterns of Fixture Street (2026)"
+    assert tmdb.paths() == ["/3/search/tv", "/3/tv/900002"]  # the choice is fetched, not searched
+    assert callback_types(club)[-1] == 5  # deferred before asking TMDB
+
+
+async def test_curated_dramas_come_first_in_autocomplete(club: Club, tmdb: FakeTmdb) -> None:
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "sound")
+    assert choices[0] == {"name": "Soundtrack #1 (2022)", "value": "soundtrack-1"}
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "fixture")
+    assert len(choices) == 5 and all(c["value"].startswith("tmdb-") for c in choices)
+
+
+@pytest.mark.parametrize(
+    "typed", ["픽스처 거리의 등불", "Pikseucheo Georiui Deungbul", "lanterns of fixture street 2024"]
+)
+async def test_hangul_romanized_and_year_queries_find_the_korean_drama(club: Club, typed: str) -> None:
+    result = await club.alice.slash(club.channel, "drama", title=typed)
+    (card,) = shown(result).embeds
+    assert card.title == "Lanterns of Fixture Street (2024)"
+    assert card.description.startswith("*픽스처 거리의 등불*")
+    assert card.thumbnail.url == "https://image.tmdb.org/t/p/w342/fixture-lanterns.jpg"
+    assert fields(card)["Aired"] == "6 March 2024 – 25 April 2024\nWednesdays and Thursdays"
+
+
+async def test_two_dramas_with_one_title_get_a_private_did_you_mean_with_years(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Lanterns of Fixture Street")
+    assert result.response is None  # the public "thinking" answer is gone
+    (answer,) = result.followups
+    assert answer.ephemeral
+    assert answer.content == (
+        "More than one drama has that title: **Lanterns of Fixture Street (2024)**, "
+        "**Lanterns of Fixture Street (2026)**. Pick one from the list, or add the year."
+    )
+
+
+async def test_a_title_nobody_knows_says_so_privately(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Zzyzx Qwerty Nothing")
+    (answer,) = result.followups
+    assert answer.ephemeral
+    assert answer.content.startswith("I couldn't find a drama called “Zzyzx Qwerty Nothing”.")
+    assert "Check the spelling" in answer.content
+
+
+async def test_rating_and_scheduling_a_tmdb_drama(club: Club, tmdb: FakeTmdb) -> None:
+    result = await club.alice.slash(club.channel, "rate", title="Fixture Hearts on Air", score=8.5, episode=2)
+    assert shown(result).content == "⭐ alice rated **Fixture Hearts on Air** · Episode 2: 8.5/10"
+    rows = await club.bot.storage.fetchall("SELECT drama_slug, episode, half_points FROM votes")
+    assert [tuple(r) for r in rows] == [("tmdb-900003", 2, 17)]
+    # from now on it is answered from the database, at once
+    requests = len(tmdb.requests)
+    result = await club.bob.slash(club.channel, "ratings show", title="Fixture Hearts on Air")
+    assert result.response.embeds[0].title.startswith("Club ratings: Fixture Hearts on Air (")
+    assert len(tmdb.requests) == requests
+    mine = await club.alice.slash(club.channel, "ratings mine")
+    assert "Fixture Hearts on Air" in str(mine.response.embeds[0].to_dict())
+
+    start = (club.env.now() + timedelta(days=2)).strftime("%Y-%m-%d 21:00")
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="tmdb-900003", start=start)
+    plan = shown(result)
+    assert plan.content.startswith("🎬 12 watch parties for **Fixture Hearts on Air (")
+    assert plan.content.endswith("\nEpisodes 13–16 have no air date on TMDB yet, so this plan leaves them out.")
+    parties = await club.bot.storage.fetchall("SELECT drama_slug, event_id FROM watch_parties")
+    assert len(parties) == 12 and {r[0] for r in parties} == {"tmdb-900003"}
+    assert all(r[1] is not None for r in parties)  # each with its Discord event
+
+
+async def test_a_drama_without_air_dates_runtime_or_poster(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Without Dates")
+    (card,) = shown(result).embeds
+    assert card.thumbnail.url is None
+    assert fields(card)["Episodes"] == "10 (runtime unknown)"
+    assert "Aired" not in fields(card) and "Airing" not in fields(card)
+    result = await club.admin.slash(club.channel, "watchparty schedule", title="tmdb-900005", start="2030-01-01 20:00")
+    assert result.ephemeral
+    assert "TMDB has no air dates for **Fixture Without Dates** yet" in result.response.content
+    assert await club.bot.storage.fetchall("SELECT * FROM watch_series") == []
+
+
+async def test_an_airing_drama_shows_its_next_episode(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Hearts on Air")
+    (card,) = shown(result).embeds
+    assert "Airing" in fields(card)
+    assert fields(card)["Next episode"].startswith("Episode ")
+
+
+async def test_cast_lists_characters_and_episode_counts(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "cast", title="Lanterns of Fixture Street 2024")
+    (page,) = shown(result).embeds
+    assert "**Fixture Actor Han** as Seo Ji-an" in page.description
+    assert "**Fixture Actor Choi** as Detective Moon (8 of 16 episodes)" in page.description
+    assert page.description.index("__Leads__") < page.description.index("Fixture Actor Choi")
+
+
+async def test_actor_finds_people_on_tmdb_with_the_clubs_marks(club: Club, tmdb: FakeTmdb) -> None:
+    await club.alice.slash(club.channel, "rate", title="Fixture Hearts on Air", score=9)
+    result = await club.alice.slash(club.channel, "actor", name="Fixture Actor Han")
+    (embed,) = shown(result).embeds
+    assert embed.title == "Fixture Actor Han"
+    lines = embed.description.splitlines()
+    assert lines[0].startswith("**Fixture Hearts on Air (")  # newest first
+    assert "Kang Do-yun" in lines[0] and "⭐ rated by the club" in lines[0]
+    assert lines[1].startswith("**Lanterns of Fixture Street (2024)**: Seo Ji-an, 16 episodes")
+    assert "/3/search/person" in tmdb.paths() and "/3/person/800001/tv_credits" in tmdb.paths()
+    # the curated catalog's people still come first, with no request
+    requests = len(tmdb.requests)
+    result = await club.alice.slash(club.channel, "actor", name="Park Hyung-sik")
+    assert "Soundtrack #1" in str(result.response.embeds[0].to_dict())
+    assert len(tmdb.requests) == requests
+
+
+async def test_about_names_the_data_sources_and_tmdbs_notice(club: Club) -> None:
+    result = await club.alice.slash(club.channel, "about")
+    assert result.ephemeral
+    text = str(result.response.embeds[0].to_dict())
+    assert "This product uses the TMDB API but is not endorsed or certified by TMDB." in text
+    assert "On: any TV drama TMDB knows" in text
+
+
+async def test_a_restart_answers_from_the_database_without_a_request(club: Club, tmdb: FakeTmdb) -> None:
+    await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    requests = len(tmdb.requests)
+    await club.restart()
+    for typed in ("Fixture Courtroom", "tmdb-900004"):
+        result = await club.bob.slash(club.channel, "drama", title=typed)
+        assert result.response.embeds[0].title == "Fixture Courtroom (2023)"
+        assert callback_types(club)[-1] == 4  # answered at once, no defer
+    assert len(tmdb.requests) == requests
+
+
+async def test_stale_data_is_fetched_again_and_shown_with_its_age_when_tmdb_fails(club: Club, tmdb: FakeTmdb) -> None:
+    await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")  # ended: fresh for 30 days
+    await club.env.advance_time(29 * 86400)
+    requests = len(tmdb.requests)
+    await club.alice.slash(club.channel, "drama", title="tmdb-900004")
+    assert len(tmdb.requests) == requests
+    await club.env.advance_time(2 * 86400)
+    tmdb.shows[900004]["name"] = "Fixture Courtroom Renamed"
+    result = await club.alice.slash(club.channel, "drama", title="tmdb-900004")
+    assert shown(result).embeds[0].title == "Fixture Courtroom Renamed (2023)"
+    assert tmdb.paths()[requests:] == ["/3/tv/900004", "/3/tv/900004"]
+
+    await club.env.advance_time(31 * 86400)
+    tmdb.status = 503
+    result = await club.alice.slash(club.channel, "drama", title="tmdb-900004")
+    (card,) = shown(result).embeds
+    assert card.title == "Fixture Courtroom Renamed (2023)"
+    assert "TMDB isn't answering, so it may be out of date" in card.footer.text
+    assert "fetched " in card.footer.text
+
+
+async def test_an_airing_drama_is_fresh_for_a_day(club: Club, tmdb: FakeTmdb) -> None:
+    await club.alice.slash(club.channel, "drama", title="Fixture Hearts on Air")
+    requests = len(tmdb.requests)
+    await club.env.advance_time(3600)
+    await club.alice.slash(club.channel, "drama", title="tmdb-900003")
+    assert len(tmdb.requests) == requests
+    await club.env.advance_time(86400)
+    await club.alice.slash(club.channel, "drama", title="tmdb-900003")
+    assert tmdb.paths()[requests:] == ["/3/tv/900003"]
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "words"),
+    [
+        (500, None, "TMDB isn't answering right now"),
+        (503, None, "TMDB isn't answering right now"),
+        (429, "120", "TMDB asked the bot to slow down"),
+        (401, None, "TMDB rejects the bot's token"),
+    ],
+)
+async def test_tmdb_failures_are_told_in_plain_words_and_nothing_is_stored(
+    club: Club, tmdb: FakeTmdb, status: int, retry_after: str | None, words: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    tmdb.status, tmdb.retry_after = status, retry_after
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    (answer,) = result.followups
+    assert answer.ephemeral
+    assert words in answer.content
+    assert "catalog still work" in answer.content
+    assert "error id" not in answer.content
+    assert await club.bot.storage.fetchall("SELECT * FROM tmdb_dramas") == []
+    if status == 401:
+        assert any("TMDB_TOKEN" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+        assert TOKEN not in caplog.text
+    # the curated catalog still answers
+    result = await club.alice.slash(club.channel, "drama", title="Soundtrack #1")
+    assert result.response.embeds[0].title == "Soundtrack #1 (2022)"
+
+
+async def test_a_token_rejected_once_is_not_sent_again(club: Club, tmdb: FakeTmdb) -> None:
+    tmdb.status = 401
+    await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    requests = len(tmdb.requests)
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert "TMDB rejects the bot's token" in result.followups[0].content
+    assert len(tmdb.requests) == requests
+
+
+async def test_a_short_retry_after_is_waited_out_once(club: Club, tmdb: FakeTmdb) -> None:
+    tmdb.status, tmdb.retry_after, tmdb.fail_times = 429, "1", 1
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert shown(result).embeds[0].title == "Fixture Courtroom (2023)"
+    assert tmdb.paths()[:2] == ["/3/search/tv", "/3/search/tv"]
+
+
+async def test_a_malformed_answer_is_told_in_words(club: Club, tmdb: FakeTmdb) -> None:
+    tmdb.malformed = True
+    result = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert "TMDB sent an answer I can't read" in result.followups[0].content
+
+
+async def test_a_drama_tmdb_no_longer_has(club: Club, tmdb: FakeTmdb) -> None:
+    result = await club.alice.slash(club.channel, "drama", title="tmdb-123456")
+    assert "TMDB no longer has that drama" in result.followups[0].content
+
+
+async def test_without_tmdb_tokens_tmdb_choices_are_explained(club: Club) -> None:
+    club.bot.dramas.tmdb = None
+    result = await club.alice.slash(club.channel, "drama", title="tmdb-900001")
+    assert result.ephemeral
+    assert "TMDB look-ups are off" in result.response.content
