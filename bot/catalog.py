@@ -521,10 +521,17 @@ def load_catalog_dir(directory: Path) -> list[Drama]:
 
 
 def check_unique(dramas: Iterable[Drama]) -> None:
-    """Two dramas may share a title only if their years differ; ids must be unique."""
+    """Two dramas may share a title only if their years differ; ids and TMDB ids must be unique."""
     seen_slugs: dict[str, Drama] = {}
     seen_titles: dict[tuple[str, int], Drama] = {}
+    seen_tmdb: dict[int, Drama] = {}
     for drama in dramas:
+        if drama.tmdb_id is not None and drama.tmdb_id in seen_tmdb:
+            raise CatalogError(
+                drama.origin, "drama.tmdb_id", f"{drama.tmdb_id} is already used by {seen_tmdb[drama.tmdb_id].origin}"
+            )
+        if drama.tmdb_id is not None:
+            seen_tmdb[drama.tmdb_id] = drama
         if drama.slug in seen_slugs:
             raise CatalogError(
                 drama.origin, "drama.id", f"{drama.slug!r} is already used by {seen_slugs[drama.slug].origin}"

@@ -110,7 +110,8 @@ class Sandbox:
         except ImportError:
             raise TryError(MISSING_SIMCORD) from None
         # The simulated Discord is new at every run: it always needs the commands registered.
-        self.bot = create_bot(self.settings, self.storage, force_sync=True)
+        # simcord waits out an open connection's keep-alive timer after each command: no keep-alive here
+        self.bot = create_bot(self.settings, self.storage, force_sync=True, keep_tmdb_connections=False)
         self.env = simcord.Env(self.bot, settle_timeout=60)
         try:
             await self.env.start()
@@ -132,6 +133,12 @@ class Sandbox:
         await self.env.advance_time(max(0.0, (datetime.now().astimezone() - self.env.now()).total_seconds()))
         self.specs = command_specs(self.bot)
         self._seen = {m.id for m in self.channel.history()}
+        if self.settings.tmdb_token is None:
+            self.say("TMDB look-ups are off (TMDB_TOKEN is not set): only the curated catalog answers.")
+        else:
+            self.say(
+                f"TMDB look-ups are on: titles the catalog lacks are looked up live at {self.settings.tmdb_api_url}."
+            )
 
     async def close(self) -> None:
         await self.env.shutdown()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -61,6 +61,17 @@ def _answer() -> TmdbUnavailable:
     return TmdbUnavailable("answer", f"TMDB sent an answer I can't read; try again later. {STILL_WORKS}")
 
 
+async def shared(running: dict[Any, asyncio.Task[Any]], key: object, make: Callable[[], Awaitable[Any]]) -> Any:
+    """``make()``'s result, run once for every caller asking with ``key`` while it runs. A caller
+    that gives up (autocomplete's deadline) leaves it running for the others."""
+    task = running.get(key)
+    if task is None:
+        task = asyncio.ensure_future(make())
+        running[key] = task
+        task.add_done_callback(lambda _: running.pop(key, None))
+    return await asyncio.shield(task)
+
+
 class TmdbNotFound(Exception):
     """TMDB has nothing at that id (404)."""
 
@@ -74,7 +85,7 @@ class TmdbClient:
         self._base_url = base_url.rstrip("/")
         self.language = language
         self._slots = asyncio.Semaphore(IN_FLIGHT)
-        self._running: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[Any]] = {}
+        self._running: dict[Any, asyncio.Task[Any]] = {}
         self._resume_at = 0.0  # loop time before which TMDB asked not to be called
         self.token_rejected = False
         self.requests_sent = 0
@@ -105,14 +116,7 @@ class TmdbClient:
     async def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
         """One GET, shared with any caller asking the same thing at the same time."""
         query = {**params, "language": self.language}
-        key = (path, tuple(sorted(query.items())))
-        task = self._running.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._send(path, query))
-            self._running[key] = task
-            task.add_done_callback(lambda _: self._running.pop(key, None))
-        # A caller that gives up (autocomplete's deadline) leaves the request running for the others.
-        return await asyncio.shield(task)
+        return await shared(self._running, (path, tuple(sorted(query.items()))), lambda: self._send(path, query))
 
     async def _send(self, path: str, query: dict[str, str]) -> dict[str, Any]:
         for attempt in range(2):

@@ -27,7 +27,7 @@ from typing import Any
 from bot.catalog import TMDB_PREFIX, CastMember, Drama, Episode
 from bot.folding import fold_title
 from bot.storage import Storage
-from bot.tmdb import MAX_APPENDED, TmdbClient, TmdbNotFound, TmdbUnavailable
+from bot.tmdb import MAX_APPENDED, TmdbClient, TmdbNotFound, TmdbUnavailable, shared
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +274,7 @@ class TmdbDramas:
         self.client = client
         self._recent: OrderedDict[int, Drama] = OrderedDict()
         self._searches: OrderedDict[str, tuple[datetime, list[Found]]] = OrderedDict()
-        self._fetching: dict[int, asyncio.Task[Drama]] = {}
+        self._running: dict[int | str, asyncio.Task[Any]] = {}  # fetches by id, searches by folded query
 
     # -- the database ---------------------------------------------------------------------
 
@@ -346,12 +346,7 @@ class TmdbDramas:
 
     async def fetch(self, tmdb_id: int, now: datetime) -> Drama:
         """Fetch and store one drama; members asking for it at once share one fetch."""
-        task = self._fetching.get(tmdb_id)
-        if task is None:
-            task = asyncio.ensure_future(self._fetch(tmdb_id, now))
-            self._fetching[tmdb_id] = task
-            task.add_done_callback(lambda _: self._fetching.pop(tmdb_id, None))
-        return await asyncio.shield(task)
+        return await shared(self._running, tmdb_id, lambda: self._fetch(tmdb_id, now))
 
     async def _fetch(self, tmdb_id: int, now: datetime) -> Drama:
         data = await self.client.tv(tmdb_id, APPENDED)
@@ -377,6 +372,9 @@ class TmdbDramas:
         cached = self._searches.get(key)
         if cached is not None and now - cached[0] < SEARCH_TTL:
             return cached[1]
+        return await shared(self._running, key, lambda: self._search(query, key, now))
+
+    async def _search(self, query: str, key: str, now: datetime) -> list[Found]:
         title, year = split_year(query)
         results = await self.client.search_tv(title[:200], year)
         if not results and year is not None:  # the year is part of the title: "Reply 1988"

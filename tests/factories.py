@@ -26,6 +26,7 @@ def drama_toml(
     review: bool = True,
     text_length: int = 0,
     aliases: Sequence[str] = (),
+    tmdb_id: int | None = None,
 ) -> str:
     """A valid drama file. ``text_length`` pads plot and review texts to that many characters."""
     if text_length:
@@ -42,6 +43,8 @@ def drama_toml(
     ]
     if slug:
         lines.append(f"id = {q(slug)}")
+    if tmdb_id is not None:
+        lines.append(f"tmdb_id = {tmdb_id}")
     if first_air is not None:
         for number in range(1, episodes + 1):
             day = first_air + timedelta(days=every_days * (number - 1))

@@ -16,6 +16,7 @@ import pytest_asyncio
 from bot.settings import Secret, Settings
 from tests import tmdb_spec
 from tests.conftest import Club
+from tests.factories import drama_toml
 from tests.tmdb_fake import TOKEN, FakeTmdb, start
 
 
@@ -318,3 +319,23 @@ async def test_without_tmdb_tokens_tmdb_choices_are_explained(club: Club) -> Non
     result = await club.alice.slash(club.channel, "drama", title="tmdb-900001")
     assert result.ephemeral
     assert "TMDB look-ups are off" in result.response.content
+
+
+async def test_a_curated_file_naming_a_tmdb_id_is_the_same_drama(club: Club, tmdb: FakeTmdb) -> None:
+    own = drama_toml("Lanterns of Fixture Street", 2024, slug="our-lanterns", tmdb_id=900001)
+    result = await club.admin.slash(club.channel, "catalog add", file=("lanterns.toml", own.encode()))
+    assert "Added **Lanterns of Fixture Street (2024)**" in shown(result).content
+    choices = await club.alice.autocomplete(club.channel, "drama", "title", "lanterns")
+    assert choices == [
+        {"name": "Lanterns of Fixture Street (2024)", "value": "our-lanterns"},  # once, curated first
+        {"name": "Lanterns of Fixture Street (2026) · 定格街灯笼", "value": "tmdb-900002"},
+    ]
+    for typed in ("tmdb-900001", "픽스처 거리의 등불"):  # TMDB's id or a title only TMDB knows
+        result = await club.alice.slash(club.channel, "drama", title=typed)
+        (card,) = shown(result).embeds
+        assert card.footer.text == "Sources: Synthetic test data"  # its own facts win
+        assert card.url == "https://www.themoviedb.org/tv/900001"
+    assert "/3/tv/900001" not in tmdb.paths()
+    await club.alice.slash(club.channel, "rate", title="tmdb-900001", score=7)
+    rows = await club.bot.storage.fetchall("SELECT drama_slug FROM votes")
+    assert [r[0] for r in rows] == ["our-lanterns"]

@@ -22,6 +22,9 @@ def test_defaults_with_only_a_token() -> None:
     assert settings.default_timezone == "Asia/Seoul"
     assert settings.log_level == "INFO" and settings.log_level_number == logging.INFO
     assert settings.catalog_dir == DEFAULT_CATALOG_DIR
+    assert settings.tmdb_token is None  # TMDB look-ups are off
+    assert settings.tmdb_api_url == "https://api.themoviedb.org"
+    assert settings.tmdb_language == "en-US"
 
 
 def test_every_setting_is_read() -> None:
@@ -33,8 +36,14 @@ def test_every_setting_is_read() -> None:
             "DEFAULT_TIMEZONE": "Europe/Berlin",
             "LOG_LEVEL": "debug",
             "CATALOG_DIR": "/srv/dramas",
+            "TMDB_TOKEN": "eyJ-read-access",
+            "TMDB_API_URL": "http://127.0.0.1:8080/",
+            "TMDB_LANGUAGE": "ko-KR",
         }
     )
+    assert settings.tmdb_token is not None and settings.tmdb_token.reveal() == "eyJ-read-access"
+    assert settings.tmdb_api_url == "http://127.0.0.1:8080"
+    assert settings.tmdb_language == "ko-KR"
     assert settings.database_path == Path("/tmp/x.sqlite3")
     assert settings.dev_guild_id == 123456789012345678
     assert settings.default_timezone == "Europe/Berlin"
@@ -59,6 +68,9 @@ def test_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"DISCORD_TOKEN": "t", "DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE", "IANA time zone"),
         ({"DISCORD_TOKEN": "t", "DEFAULT_TIMEZONE": "../etc/passwd"}, "DEFAULT_TIMEZONE", "IANA time zone"),
         ({"DISCORD_TOKEN": "t", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL", "must be one of"),
+        ({"DISCORD_TOKEN": "t", "TMDB_API_URL": "api.themoviedb.org"}, "TMDB_API_URL", "http(s) address"),
+        ({"DISCORD_TOKEN": "t", "TMDB_API_URL": "https://x.org/?api_key=1"}, "TMDB_API_URL", "http(s) address"),
+        ({"DISCORD_TOKEN": "t", "TMDB_LANGUAGE": "korean"}, "TMDB_LANGUAGE", "language tag"),
     ],
 )
 def test_bad_settings_name_the_setting_and_the_example_file(environ: dict[str, str], setting: str, words: str) -> None:
@@ -71,8 +83,9 @@ def test_bad_settings_name_the_setting_and_the_example_file(environ: dict[str, s
 
 
 def test_the_token_never_shows_itself() -> None:
-    settings = read({"DISCORD_TOKEN": "super-secret-token"})
+    settings = read({"DISCORD_TOKEN": "super-secret-token", "TMDB_TOKEN": "tmdb-secret-token"})
     assert "super-secret-token" not in repr(settings)
+    assert "tmdb-secret-token" not in repr(settings)
     assert "super-secret-token" not in str(settings.token)
     assert "super-secret-token" not in f"{settings.token}"
 
@@ -86,6 +99,9 @@ def test_example_file_documents_every_setting() -> None:
         "DEFAULT_TIMEZONE",
         "LOG_LEVEL",
         "CATALOG_DIR",
+        "TMDB_TOKEN",
+        "TMDB_API_URL",
+        "TMDB_LANGUAGE",
     ):
         assert f"\n{name}=" in f"\n{example}" or f"\n# {name}=" in f"\n{example}", name
     # a comment explains each one

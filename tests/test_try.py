@@ -244,3 +244,27 @@ async def test_buttons_menus_autocomplete_and_exports_can_be_tried(
     assert "Saved: 8.5/10 for Soundtrack #1, episode 1." in out
     assert "  │ drama,drama_id,episode,member_id,member,score,comment,updated_at" in out
     assert status == 1 and out.rstrip().endswith("8 commands run, 1 failed")
+
+
+async def test_try_says_plainly_that_tmdb_is_off(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = await run_try(capsys, "/drama title:Soundtrack #1")
+    assert status == 0
+    assert "TMDB look-ups are off (TMDB_TOKEN is not set)" in out
+
+
+async def test_try_looks_titles_up_on_tmdb_when_a_token_is_set(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.settings import Secret
+    from tests.tmdb_fake import TOKEN, FakeTmdb, start
+
+    fake = FakeTmdb()
+    runner = await start(fake)
+    try:
+        settings = Settings(tmdb_token=Secret(TOKEN), tmdb_api_url=fake.url)
+        status = await entry.try_bot(settings, try_args("/drama title:Fixture Courtroom"))
+        out = capsys.readouterr().out
+    finally:
+        await runner.cleanup()
+    assert status == 0
+    assert f"TMDB look-ups are on: titles the catalog lacks are looked up live at {fake.url}" in out
+    assert "╭─ Fixture Courtroom (2023)" in out
+    assert TOKEN not in out

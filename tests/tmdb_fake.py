@@ -150,7 +150,7 @@ def dramas(today: date | None = None) -> dict[int, dict[str, Any]]:
         cast=_cast((800004, "Fixture Actor Lin", "Lin Shu", 30)),
         poster="/fixture-remake.jpg",
     )
-    airing_dates = _weekly(today - timedelta(days=12), 12) + [None, None, None, None]
+    airing_dates = [*_weekly(today - timedelta(days=12), 12), None, None, None, None]
     airing = _show(
         900003,
         "Fixture Hearts on Air",
@@ -212,6 +212,7 @@ class FakeTmdb:
     status: int | None = None  # answer every request with this status instead...
     fail_times: int | None = None  # ...this many times (None: every time)
     retry_after: str | None = None
+    fail_on: str | None = None  # answer 503 to requests whose URL holds this
     delay: float = 0.0  # seconds before answering
     malformed: bool = False
     port: int = 0
@@ -292,6 +293,8 @@ class FakeTmdb:
                 self.fail_times -= 1
             headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
             return self._error(self.status, 25, "Your request count is over the allowed limit.", headers)
+        if self.fail_on is not None and self.fail_on in str(request.url):
+            return self._error(503, 9, "Service unavailable.")
         if self.malformed:
             return web.Response(text="<html>upstream error</html>", content_type="text/html")
         answer = self.route(request.path, request.query)
