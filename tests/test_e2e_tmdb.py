@@ -339,3 +339,33 @@ async def test_a_curated_file_naming_a_tmdb_id_is_the_same_drama(club: Club, tmd
     await club.alice.slash(club.channel, "rate", title="tmdb-900001", score=7)
     rows = await club.bot.storage.fetchall("SELECT drama_slug FROM votes")
     assert [r[0] for r in rows] == ["our-lanterns"]
+
+
+async def test_every_title_command_takes_a_tmdb_drama(club: Club, tmdb: FakeTmdb) -> None:
+    await club.alice.slash(club.channel, "rate", title="Fixture Courtroom", score=9)
+    top = await club.bob.slash(club.channel, "ratings top")
+    assert "**Fixture Courtroom (2023)**" in top.response.embeds[0].description
+
+    review = await club.alice.slash(club.channel, "review", title="Fixture Courtroom")
+    assert review.ephemeral
+    assert "There is no review summary for **Fixture Courtroom (2023)** yet." in review.response.content
+
+    removed = await club.alice.slash(club.channel, "ratings remove", title="Fixture Courtroom")
+    assert removed.ephemeral and removed.response.content == "Withdrew your 9/10 for Fixture Courtroom (2023)."
+
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Courtroom", start=start)
+    export = await club.alice.slash(club.channel, "watchparty export", title="Fixture Courtroom")
+    assert export.ephemeral and export.response.content.startswith("8 watch parties coming up")
+
+    refused = await club.admin.slash(club.channel, "catalog remove", title="Fixture Courtroom")
+    assert refused.ephemeral
+    assert "comes from TMDB, not from this server's catalog" in refused.response.content
+
+
+async def test_a_new_look_up_defers_privately_for_a_private_answer(club: Club, tmdb: FakeTmdb) -> None:
+    result = await club.alice.slash(club.channel, "rate", title="Fixture Courtroom", score=8, private=True)
+    assert callback_types(club)[-1] == 5
+    answer = shown(result)
+    assert answer.ephemeral
+    assert answer.content.startswith("Saved your 8/10 for Fixture Courtroom (2023).")

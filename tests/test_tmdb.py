@@ -125,6 +125,13 @@ async def test_fifty_members_asking_at_once_cause_one_fetch(shelf: TmdbDramas, f
     assert fake.paths()[1:] == ["/3/tv/900004", "/3/tv/900004"]  # at most two requests a drama
 
 
+async def test_at_most_four_requests_are_in_flight(client: TmdbClient, fake: FakeTmdb) -> None:
+    fake.delay = 0.1
+    await asyncio.gather(*(client.search_tv(f"fixture {n}") for n in range(10)))
+    assert len(fake.requests) == 10
+    assert fake.most_in_flight == tmdb_module.IN_FLIGHT == 4
+
+
 async def test_a_failed_fetch_stores_nothing(shelf: TmdbDramas, fake: FakeTmdb) -> None:
     fake.fail_on = "season/2"  # the second of the two requests fails
     with pytest.raises(TmdbUnavailable):

@@ -216,6 +216,8 @@ class FakeTmdb:
     delay: float = 0.0  # seconds before answering
     malformed: bool = False
     port: int = 0
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     @property
     def url(self) -> str:
@@ -284,8 +286,13 @@ class FakeTmdb:
 
     async def handle(self, request: web.Request) -> web.Response:
         self.requests.append(Request(request.path, dict(request.query), dict(request.headers), str(request.url)))
-        if self.delay:  # in real seconds: simcord's clock is the bot's, not the network's
-            await asyncio.get_running_loop().run_in_executor(None, time.sleep, self.delay)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.delay:  # in real seconds: simcord's clock is the bot's, not the network's
+                await asyncio.get_running_loop().run_in_executor(None, time.sleep, self.delay)
+        finally:
+            self.in_flight -= 1
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return self._error(401, 7, "Invalid API key: You must be granted a valid key.")
         if self.status is not None and self.fail_times != 0:
