@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from contextlib import closing
@@ -9,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import DEFAULT_CATALOG_DIR
+from bot.tmdb_dramas import APPENDED, title_keys
 from tests.factories import drama_toml
+from tests.tmdb_fake import FakeTmdb, invented
 
 GUILD_ID = 900_000_000_000_000_001
 WORDS = (
@@ -103,6 +106,24 @@ def add_votes(database: Path, slugs: list[str], count: int, *, seed: int = 11) -
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+
+
+def add_tmdb_dramas(database: Path, count: int, fetched_at: datetime, *, first_id: int = 700_000) -> list[int]:
+    """``count`` TMDB dramas as the bot stores them after a look-up (invented ones, answered by the
+    TMDB test server), fetched at ``fetched_at``; returns their TMDB ids."""
+    fake = FakeTmdb()
+    ids = list(range(first_id, first_id + count))
+    with closing(sqlite3.connect(database)) as connection, connection:
+        for tmdb_id in ids:
+            data = fake.details(invented(tmdb_id), list(APPENDED))
+            connection.execute(
+                "INSERT INTO tmdb_dramas (tmdb_id, data, fetched_at) VALUES (?, ?, ?)",
+                (tmdb_id, json.dumps(data, ensure_ascii=False), fetched_at.isoformat()),
+            )
+            connection.executemany(
+                "INSERT INTO tmdb_titles (key, tmdb_id) VALUES (?, ?)", [(k, tmdb_id) for k in title_keys(data)]
+            )
+    return ids
 
 
 def add_pending_reminders(database: Path, slug: str, count: int) -> None:

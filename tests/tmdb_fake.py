@@ -121,6 +121,16 @@ def _show(
     }
 
 
+def invented(show_id: int) -> dict[str, Any]:
+    """One more invented drama, numbered: the benchmarks' stored and newly looked-up dramas."""
+    show = copy.deepcopy(dramas()[900001])
+    show["id"] = show_id
+    show["name"] = f"Fixture Bench Drama {show_id}"
+    show["original_name"] = f"픽스처 벤치 {show_id}"
+    show["_alternative"] = ()
+    return show
+
+
 def dramas(today: date | None = None) -> dict[int, dict[str, Any]]:
     """The invented dramas, by TMDB id; one airs now: it began 12 days before ``today``."""
     today = today or datetime.now(UTC).date()
@@ -216,6 +226,7 @@ class FakeTmdb:
     delay: float = 0.0  # seconds before answering
     malformed: bool = False
     port: int = 0
+    invent: bool = False  # serve an invented drama at any id TMDB's test data lacks
     in_flight: int = 0
     most_in_flight: int = 0
 
@@ -329,6 +340,8 @@ class FakeTmdb:
                 return {"page": 1, "results": found, "total_pages": 1, "total_results": len(found)}
         if parts[:2] == ["3", "tv"] and len(parts) == 3 and parts[2].isdigit():
             show = self.shows.get(int(parts[2]))
+            if show is None and self.invent:
+                show = invented(int(parts[2]))
             append = [a for a in query.get("append_to_response", "").split(",") if a]
             return None if show is None else self.details(show, append)
         if parts[:2] == ["3", "person"] and len(parts) == 4 and parts[3] == "tv_credits":
