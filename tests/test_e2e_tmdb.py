@@ -17,20 +17,13 @@ from bot.settings import Secret, Settings
 from tests import tmdb_spec
 from tests.conftest import Club
 from tests.factories import drama_toml
-from tests.tmdb_fake import TOKEN, FakeTmdb, start
+from tests.tmdb_fake import TOKEN, FakeTmdb
 
 
 @pytest_asyncio.fixture
 async def tmdb() -> AsyncIterator[FakeTmdb]:
-    fake = FakeTmdb()
-    runner = await start(fake)
-    try:
+    async with tmdb_spec.checked_server() as fake:
         yield fake
-    finally:
-        await runner.cleanup()
-    if tmdb_spec.spec_available():
-        problems = [p for r in fake.requests for p in tmdb_spec.request_problems(r)]
-        assert problems == [], "\n".join(problems)
 
 
 @pytest.fixture

@@ -27,22 +27,15 @@ from bot.storage import Storage
 from bot.tmdb import TmdbClient, TmdbNotFound, TmdbUnavailable
 from bot.tmdb_dramas import KEEP_AT_MOST, REFRESH_AFTER, TmdbDramas, to_drama
 from tests import tmdb_spec
-from tests.tmdb_fake import TOKEN, FakeTmdb, start
+from tests.tmdb_fake import TOKEN, FakeTmdb
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest_asyncio.fixture
 async def fake() -> AsyncIterator[FakeTmdb]:
-    server = FakeTmdb()
-    runner = await start(server)
-    try:
+    async with tmdb_spec.checked_server() as server:
         yield server
-    finally:
-        await runner.cleanup()
-    if tmdb_spec.spec_available():
-        problems = [p for r in server.requests for p in tmdb_spec.request_problems(r)]
-        assert problems == [], "\n".join(problems)
 
 
 @pytest_asyncio.fixture

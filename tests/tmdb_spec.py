@@ -10,13 +10,15 @@ against that sub-resource's own schema.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import json
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tests.tmdb_fake import TOKEN, Request
+from tests.tmdb_fake import TOKEN, FakeTmdb, Request, start
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "tmdb-api-spec" / "openapi.json"
 APPENDED = {
@@ -48,6 +50,20 @@ def operation(path: str) -> tuple[str, dict[str, Any]] | None:
     ]
     matches.sort(key=lambda m: m[0].count("{"))
     return matches[0] if matches else None
+
+
+@contextlib.asynccontextmanager
+async def checked_server() -> AsyncIterator[FakeTmdb]:
+    """The TMDB test server, running; once it stops, every request it got is checked."""
+    fake = FakeTmdb()
+    runner = await start(fake)
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
+    if spec_available():
+        problems = [p for r in fake.requests for p in request_problems(r)]
+        assert problems == [], "\n".join(problems)
 
 
 def request_problems(request: Request) -> list[str]:
