@@ -218,6 +218,46 @@ class PartyStore:
                 )
             return series_id, created, [_party(r) for r in await db.fetchall(_SERIES_PARTIES, (series_id,))]
 
+    async def growing(self, drama_slug: str) -> list[list[Party]]:
+        """The series of a drama that may grow: each one's parties, for series whose last party
+        is not cancelled (a series cancelled from some party on stays as it is)."""
+        rows = await self._storage.fetchall(
+            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE s.drama_slug = ? ORDER BY p.series_id, p.number", (drama_slug,)
+        )
+        by_series: dict[int, list[Party]] = {}
+        for row in rows:
+            party = _party(row)
+            by_series.setdefault(party.series_id, []).append(party)
+        return [parties for parties in by_series.values() if not parties[-1].cancelled]
+
+    async def extend(self, last: Party, planned: Sequence[PlannedParty]) -> list[Party]:
+        """Add ``planned`` parties after ``last``, the series' last party, unless another pass
+        added them first; returns the series' parties as stored now."""
+        remind = timedelta(minutes=last.remind_minutes)
+        rows = [
+            (
+                last.series_id,
+                last.guild_id,
+                last.drama_slug,
+                p.number,
+                p.first_episode,
+                p.last_episode,
+                iso(p.starts_at),
+                iso(p.ends_at),
+                iso(p.starts_at - remind),
+            )
+            for p in planned
+        ]
+        async with self._storage.transaction() as db:
+            newest = await db.fetchone("SELECT max(number) FROM watch_parties WHERE series_id = ?", (last.series_id,))
+            if newest is not None and newest[0] == last.number:
+                await db.executemany(
+                    "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode,"
+                    " last_episode, starts_at, ends_at, remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+            return [_party(r) for r in await db.fetchall(_SERIES_PARTIES, (last.series_id,))]
+
     async def planned_at(self, guild_id: int, drama_slug: str, starts_at: datetime) -> list[Party]:
         """The parties of the series of this drama whose first party starts then, if there is one."""
         rows = await self._storage.fetchall(

@@ -39,28 +39,42 @@ def episodes_label(first: int, last: int) -> str:
     return f"Episode {first}" if first == last else f"Episodes {first}–{last}"
 
 
-def plannable(drama: Drama) -> int:
+def dated(drama: Drama) -> int:
+    """How many episodes, from the first, have an air date."""
+    return next((e.number - 1 for e in drama.episodes if e.air_date is None), drama.episode_count)
+
+
+def plannable(drama: Drama, episodes_per_party: int = 1) -> int:
     """How many episodes a plan covers: all of a curated drama's (weekly where undated); of a TMDB
-    drama, those up to its first episode without an air date (TMDB dates later ones as they near)."""
+    drama, those up to its first episode without an air date (TMDB dates later ones as they near),
+    in whole parties while more are to come, so the plan grows by whole parties."""
     if not drama.from_tmdb:
         return drama.episode_count
-    return next((e.number - 1 for e in drama.episodes if e.air_date is None), drama.episode_count)
+    count = dated(drama)
+    if count < drama.episode_count:
+        count -= count % episodes_per_party
+    return count
 
 
 def plan_series(drama: Drama, start: datetime, tz: ZoneInfo, *, episodes_per_party: int) -> list[PlannedParty]:
     """Lay out the parties for the :func:`plannable` episodes of ``drama``, the first at wall time
     ``start`` in ``tz``."""
-    count = plannable(drama)
-    if count == 0:
+    count = plannable(drama, episodes_per_party)
+    if count == 0 and dated(drama) == 0:
         raise UserError(
             f"TMDB has no air dates for **{drama.display_title}** yet, so there is nothing to plan. "
             "Try again once its episodes are dated."
         )
+    if count == 0:
+        raise UserError(
+            f"Only {dated(drama)} episodes of **{drama.display_title}** have air dates yet, fewer than "
+            f"`episodes_per_party:{episodes_per_party}`. Plan fewer episodes a party, or wait for more dates."
+        )
     if not 1 <= episodes_per_party <= count:
-        dated = " with air dates" if count < drama.episode_count else ""
+        so_far = " with air dates" if count < drama.episode_count else ""
         raise UserError(
             f"`episodes_per_party` must be between 1 and {count} "
-            f"for {drama.display_title}, which has {count} episodes{dated}."
+            f"for {drama.display_title}, which has {count} episodes{so_far}."
         )
     groups = [
         list(range(first, min(first + episodes_per_party, count + 1)))

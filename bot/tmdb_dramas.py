@@ -414,6 +414,10 @@ class TmdbDramas:
 
     # -- TMDB's terms ----------------------------------------------------------------------
 
+    async def oldest_fetch(self) -> datetime | None:
+        row = await self._storage.fetchone("SELECT min(fetched_at) FROM tmdb_dramas")
+        return datetime.fromisoformat(row[0]) if row is not None and row[0] is not None else None
+
     async def keep_terms(self, now: datetime, referenced: Iterable[int]) -> tuple[int, int]:
         """Fetch again the referenced dramas older than :data:`REFRESH_AFTER`; delete what is older
         than :data:`KEEP_AT_MOST` (referenced dramas that could not be fetched again too) and the

@@ -18,3 +18,14 @@ def catalog_admin() -> app_commands.Check:  # type: ignore[type-arg]
         raise app_commands.MissingPermissions(["manage_guild"])
 
     return app_commands.check(predicate)
+
+
+def host() -> app_commands.Check:  # type: ignore[type-arg]
+    """Members with Manage Server or Manage Events."""
+
+    async def predicate(interaction: Interaction) -> bool:
+        if interaction.permissions.manage_guild or interaction.permissions.manage_events:
+            return True
+        raise app_commands.MissingPermissions(["manage_events"])
+
+    return app_commands.check(predicate)

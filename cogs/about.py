@@ -1,14 +1,14 @@
 """`/about`: what the bot is, its version and where its data comes from; and TMDB's upkeep.
 
 TMDB's terms: nothing fetched from TMDB is kept more than six months without being fetched again.
-Once a day the upkeep fetches again the stored TMDB dramas this bot's records point at (votes,
-watch parties) when they are getting old, and deletes the rest once they are old.
+When the oldest stored TMDB drama is five months old, the upkeep fetches it again if this bot's
+records point at it (votes, watch parties), and deletes it otherwise.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from datetime import datetime, timedelta
 from importlib import metadata
 
 import discord
@@ -16,12 +16,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import DramaClub, Interaction
-from bot.tmdb_dramas import TMDB_PREFIX, tmdb_id_of
+from bot.tmdb_dramas import REFRESH_AFTER, TMDB_PREFIX, tmdb_id_of
 from cogs import _render as render
+from cogs._loops import DueLoop
 
 log = logging.getLogger(__name__)
 
-UPKEEP_EVERY = 86400.0  # seconds between two passes of TMDB's upkeep
+UPKEEP_IDLE = 30 * 86400.0  # the longest the upkeep sleeps: it wakes when the oldest stored drama needs it
 REFERENCING_TABLES = ("votes", "watch_parties", "watch_series")
 
 
@@ -35,15 +36,14 @@ def version() -> str:
 class AboutCog(commands.Cog, name="About"):
     def __init__(self, bot: DramaClub) -> None:
         self.bot = bot
-        self._upkeep: asyncio.Task[None] | None = None
+        self._upkeep = DueLoop(bot, "tmdb-upkeep", self._keep_terms, idle=UPKEEP_IDLE)
 
     async def cog_load(self) -> None:
         if self.bot.dramas.tmdb is not None:
-            self._upkeep = self.bot.spawn(self._keep_terms(), name="tmdb-upkeep")
+            self._upkeep.start()
 
     async def cog_unload(self) -> None:
-        if self._upkeep is not None:
-            self._upkeep.cancel()
+        self._upkeep.stop()
 
     @app_commands.command(name="about", description="What this bot is and where its data comes from")
     async def about(self, interaction: Interaction) -> None:
@@ -65,17 +65,16 @@ class AboutCog(commands.Cog, name="About"):
             found.update(i for i in (tmdb_id_of(row[0]) for row in rows) if i is not None)
         return found
 
-    async def _keep_terms(self) -> None:
+    async def _keep_terms(self) -> datetime | None:
+        """Keep TMDB's terms now; returns when the oldest stored drama next needs it."""
         tmdb = self.bot.dramas.tmdb
         assert tmdb is not None
-        while True:
-            try:
-                fetched, deleted = await tmdb.keep_terms(discord.utils.utcnow(), await self.referenced())
-                if fetched or deleted:
-                    log.info("TMDB upkeep: fetched %d dramas again, deleted %d old ones", fetched, deleted)
-            except Exception:
-                log.exception("TMDB upkeep failed; trying again tomorrow")
-            await asyncio.sleep(UPKEEP_EVERY)
+        now = discord.utils.utcnow()
+        fetched, deleted = await tmdb.keep_terms(now, await self.referenced())
+        if fetched or deleted:
+            log.info("TMDB upkeep: fetched %d dramas again, deleted %d old ones", fetched, deleted)
+        oldest = await tmdb.oldest_fetch()
+        return None if oldest is None else max(oldest + REFRESH_AFTER, now + timedelta(hours=1))
 
 
 async def setup(bot: DramaClub) -> None:

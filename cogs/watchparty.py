@@ -14,12 +14,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar_export import parties_calendar
+from bot.catalog import Drama
 from bot.client import ClubTree, DramaClub, Interaction
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec, changed_options
 from bot.schedule import check_event_room, check_remind, episodes_label, plan_series, plannable
 from bot.times import check_start, parse_start, zone
 from cogs import _render as render
+from cogs._loops import DueLoop
 from cogs._options import DramaOption, PartyOption, PrivateDramaOption, TimezoneOption, answer
 
 log = logging.getLogger(__name__)
@@ -82,19 +84,18 @@ class WatchPartyCog(
     def __init__(self, bot: DramaClub) -> None:
         self.bot = bot
         self.store = PartyStore(bot.storage)
-        self._wakes_at: datetime | None = None  # while the reminder loop sleeps: when it looks again
-        self._rerun = False
-        self._notices: asyncio.Task[None] | None = None
+        # Sends reminders and start notices when due. A cancelled party needs no wake-up: its
+        # notices are never due.
+        self._notices = DueLoop(bot, "watchparty-notices", self._send_notices, idle=IDLE_SLEEP)
         super().__init__()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(RsvpButton)
-        self._notices = self.bot.spawn(self._notice_loop(), name="watchparty-notices")
+        self._notices.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(RsvpButton)
-        if self._notices is not None:
-            self._notices.cancel()
+        self._notices.stop()
 
     # -- /watchparty schedule ----------------------------------------------------------------
 
@@ -153,19 +154,21 @@ class WatchPartyCog(
             event.status in (discord.EventStatus.scheduled, discord.EventStatus.active)
             for event in interaction.guild.scheduled_events
         )
-        check_event_room(needed, taken, plannable(drama), episodes_per_party if not live else None)
+        planned_count = plannable(drama, episodes_per_party)
+        check_event_room(needed, taken, planned_count, episodes_per_party if not live else None)
         series_id, created, parties = await self.store.create_series(spec, planned, now)
         if created:
-            self._wake_notices(min(p.remind_at for p in parties))
+            self._notices.wake(min(p.remind_at for p in parties))
+            self.bot.dispatch("watch_series_planned", drama)
         going = 0 if created else await self.store.series_member_count(series_id)
         prefix = "" if created else "This series was already planned; here it is again.\n"
         # The plan is the answer, at once; its Discord events follow, which Discord may pace.
         headline = prefix + f"🎬 {len(parties)} watch parties for **{drama.display_title}**:"
-        if plannable(drama) < drama.episode_count:
-            first = plannable(drama) + 1
-            verb = "has" if first == drama.episode_count else "have"
-            undated = episodes_label(first, drama.episode_count)
-            headline += f"\n{undated} {verb} no air date on TMDB yet, so this plan leaves them out."
+        if planned_count < drama.episode_count:
+            first = planned_count + 1
+            verb = "is" if first == drama.episode_count else "are"
+            later = episodes_label(first, drama.episode_count)
+            headline += f"\n{later} {verb} left out until TMDB dates them; the plan grows as it does."
         message_id = await answer(
             interaction,
             headline,
@@ -244,6 +247,37 @@ class WatchPartyCog(
             options["location"] = party.location or "Online"
         event = await guild.create_scheduled_event(**options)
         return event.id
+
+    @commands.Cog.listener()
+    async def on_drama_refreshed(self, drama: Drama) -> None:
+        """TMDB dated more episodes of ``drama``: each plan of it grows by the whole parties they
+        make, by the same rule (the first party's local time, the gaps between air dates), with
+        their Discord events, and its announcement shows them."""
+        for parties in await self.store.growing(drama.slug):
+            first, last = parties[0], parties[-1]
+            guild = self.bot.get_guild(first.guild_id)
+            if guild is None:
+                continue
+            tz = zone(first.timezone)
+            try:
+                planned = plan_series(
+                    drama,
+                    first.starts_at.astimezone(tz).replace(tzinfo=None),
+                    tz,
+                    episodes_per_party=first.episodes_per_party,
+                )
+            except UserError:
+                continue
+            new = [p for p in planned if p.number > last.number]
+            if not new or new[0].first_episode != last.last_episode + 1:
+                continue
+            added = [p for p in await self.store.extend(last, new) if p.number > last.number]
+            if not added:
+                continue
+            log.info("Series %s of %s grew by %d parties", first.series_id, drama.slug, len(added))
+            self._notices.wake(min(p.remind_at for p in added))
+            await self._create_missing_events(guild, drama.display_title, first.series_id, first.announcement_id, added)
+            await self._show_plan(guild, first.series_id)
 
     # -- /watchparty list, cancel, export ---------------------------------------------------
 
@@ -392,45 +426,9 @@ class WatchPartyCog(
 
     # -- reminders ---------------------------------------------------------------------------
 
-    async def _notice_loop(self) -> None:
-        """Send reminders and start notices when due, then sleep until the next one.
-
-        :meth:`_wake_notices` restarts the loop when a new plan has a notice before the loop's
-        next look, but only while it sleeps, so a notice that was claimed is never abandoned
-        half-sent. A cancelled party needs no wake-up: its notices are never due.
-        """
-        await self.bot.wait_until_ready()
-        while True:
-            try:
-                await self.deliver_due(discord.utils.utcnow())
-                next_at = await self.store.next_notice_at()
-            except Exception:
-                log.exception("Watch-party reminders failed; trying again in a minute")
-                delay = 60.0
-            else:
-                delay = IDLE_SLEEP
-                if next_at is not None:
-                    delay = min(IDLE_SLEEP, max(0.0, (next_at - discord.utils.utcnow()).total_seconds()))
-            if self._rerun:
-                self._rerun = False
-                continue
-            self._wakes_at = discord.utils.utcnow() + timedelta(seconds=delay)
-            try:
-                await asyncio.sleep(delay)
-            finally:
-                self._wakes_at = None
-
-    def _wake_notices(self, first_notice: datetime) -> None:
-        """A new plan's first notice is due at ``first_notice``: look again now, unless the
-        sleeping loop will look before then anyway (the usual case, a plan days ahead)."""
-        if self._notices is not None and self._wakes_at is not None:
-            if first_notice >= self._wakes_at:
-                return
-            self._notices.cancel()
-            self._wakes_at = None
-            self._notices = self.bot.spawn(self._notice_loop(), name="watchparty-notices")
-        else:
-            self._rerun = True
+    async def _send_notices(self) -> datetime | None:
+        await self.deliver_due(discord.utils.utcnow())
+        return await self.store.next_notice_at()
 
     async def deliver_due(self, now: datetime) -> None:
         for notice in await self.store.due(now):

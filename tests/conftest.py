@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import discord
@@ -16,6 +17,8 @@ from bot.client import ClubTree, DramaClub, create_bot
 from bot.settings import DEFAULT_CATALOG_DIR, Settings
 from bot.storage import Storage
 from tests import discord_spec
+
+SIMULATED_TODAY = date(2026, 1, 1)  # simcord's clock starts on this day
 
 
 @pytest.fixture

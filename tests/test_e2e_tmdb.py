@@ -15,14 +15,14 @@ import pytest_asyncio
 
 from bot.settings import Secret, Settings
 from tests import tmdb_spec
-from tests.conftest import Club
+from tests.conftest import SIMULATED_TODAY, Club
 from tests.factories import drama_toml
 from tests.tmdb_fake import TOKEN, FakeTmdb
 
 
 @pytest_asyncio.fixture
 async def tmdb() -> AsyncIterator[FakeTmdb]:
-    async with tmdb_spec.checked_server() as fake:
+    async with tmdb_spec.checked_server(SIMULATED_TODAY) as fake:
         yield fake
 
 
@@ -151,7 +151,7 @@ async def test_rating_and_scheduling_a_tmdb_drama(club: Club, tmdb: FakeTmdb) ->
     result = await club.admin.slash(club.channel, "watchparty schedule", title="tmdb-900003", start=start)
     plan = shown(result)
     assert plan.content.startswith("🎬 12 watch parties for **Fixture Hearts on Air (")
-    assert plan.content.endswith("\nEpisodes 13–16 have no air date on TMDB yet, so this plan leaves them out.")
+    assert plan.content.endswith("\nEpisodes 13–16 are left out until TMDB dates them; the plan grows as it does.")
     parties = await club.bot.storage.fetchall("SELECT drama_slug, event_id FROM watch_parties")
     assert len(parties) == 12 and {r[0] for r in parties} == {"tmdb-900003"}
     assert all(r[1] is not None for r in parties)  # each with its Discord event

@@ -229,10 +229,10 @@ async def test_a_plan_after_the_reminder_loops_next_look_leaves_it_asleep_and_bo
     cog = club.bot.get_cog("WatchParty")
     assert cog is not None
     await schedule(club)  # the loop slept a month with nothing planned: this wakes it
-    loop = cog._notices  # type: ignore[attr-defined]
+    loop = cog._notices._task  # type: ignore[attr-defined]
     later = datetime(2026, 1, 10, 13, tzinfo=UTC)
     await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-10 22:00")
-    assert cog._notices is loop, "a plan days ahead does not restart the loop"  # type: ignore[attr-defined]
+    assert cog._notices._task is loop, "a plan days ahead does not restart the loop"  # type: ignore[attr-defined]
 
     await advance_to(club, later - timedelta(minutes=15))
     reminders = [m.content for m in bot_messages(club) if m.content.startswith("⏰")]

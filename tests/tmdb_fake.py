@@ -357,7 +357,7 @@ class FakeTmdb:
 async def start(fake: FakeTmdb) -> web.AppRunner:
     app = web.Application()
     app.router.add_get("/{tail:.*}", fake.handle)
-    runner = web.AppRunner(app, keepalive_timeout=0)
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

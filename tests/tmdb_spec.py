@@ -15,10 +15,11 @@ import functools
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.tmdb_fake import TOKEN, FakeTmdb, Request, start
+from tests.tmdb_fake import TOKEN, FakeTmdb, Request, dramas, start
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "tmdb-api-spec" / "openapi.json"
 APPENDED = {
@@ -53,9 +54,10 @@ def operation(path: str) -> tuple[str, dict[str, Any]] | None:
 
 
 @contextlib.asynccontextmanager
-async def checked_server() -> AsyncIterator[FakeTmdb]:
-    """The TMDB test server, running; once it stops, every request it got is checked."""
-    fake = FakeTmdb()
+async def checked_server(today: date | None = None) -> AsyncIterator[FakeTmdb]:
+    """The TMDB test server, running, with one drama airing around ``today`` (default: the real
+    today); once it stops, every request it got is checked."""
+    fake = FakeTmdb(shows=dramas(today))
     runner = await start(fake)
     try:
         yield fake

@@ -1,0 +1,301 @@
+"""Following dramas while they air: `/follow add|list`, `/unfollow`, `/airing`, each episode's
+announcement with its discussion thread, and a daily look at TMDB for newly dated episodes.
+
+Discord does not let `/follow` be a command and a group at once, so following is `/follow add`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog import Drama
+from bot.client import DramaClub, Interaction
+from bot.errors import UserError
+from bot.follows import (
+    DEFAULT_AIR_TIME,
+    DEFAULT_AIR_ZONE,
+    LATE_LIMIT,
+    Announcement,
+    Follow,
+    FollowStore,
+    parse_air_time,
+    still_airs,
+)
+from bot.times import zone
+from bot.tmdb import TmdbNotFound, TmdbUnavailable
+from bot.tmdb_dramas import TMDB_PREFIX, tmdb_id_of
+from cogs import _render as render
+from cogs._checks import host
+from cogs._loops import DueLoop
+from cogs._options import DramaOption, TimezoneOption, answer
+
+log = logging.getLogger(__name__)
+
+IDLE_SLEEP = 30 * 86400.0  # the longest either loop sleeps: a new follow (or plan) wakes them
+REFRESH_EVERY = timedelta(days=1)  # how often followed (and planned) dramas that still air are fetched again
+MAX_DAYS = 30
+
+
+class AiringCog(commands.Cog, name="Airing"):
+    follow = app_commands.Group(name="follow", description="Follow a drama while it airs", guild_only=True)
+
+    def __init__(self, bot: DramaClub) -> None:
+        self.bot = bot
+        self.store = FollowStore(bot.storage)
+        self._announcements = DueLoop(bot, "episode-announcements", self._announce_due, idle=IDLE_SLEEP)
+        self._refresh = DueLoop(bot, "airing-refresh", self._refresh_due, idle=IDLE_SLEEP)
+        self._next_refresh = discord.utils.utcnow() + REFRESH_EVERY
+
+    async def cog_load(self) -> None:
+        self._announcements.start()
+        if self.bot.dramas.tmdb is not None:
+            self._refresh.start()
+
+    async def cog_unload(self) -> None:
+        self._announcements.stop()
+        self._refresh.stop()
+
+    @commands.Cog.listener()
+    async def on_watch_series_planned(self, drama: Drama) -> None:
+        """A plan of a drama that airs grows as TMDB dates its episodes: look at it daily."""
+        if drama.airing:
+            self._refresh.wake(self._next_refresh)
+
+    # -- /follow add, /follow list, /unfollow ------------------------------------------------
+
+    @follow.command(name="add", description="Announce each new episode of a drama, with a thread to talk")
+    @app_commands.rename(drama="title", at="time")
+    @app_commands.describe(
+        drama="The drama to follow",
+        channel="Where to announce (default: here)",
+        at=f'The local time its episodes air, as "HH:MM" (default {DEFAULT_AIR_TIME})',
+        timezone=f"The time zone of that time (default {DEFAULT_AIR_ZONE})",
+        role="A role to ping with each announcement",
+    )
+    @host()
+    async def follow_add(
+        self,
+        interaction: Interaction,
+        drama: DramaOption,
+        channel: discord.TextChannel | None = None,
+        at: app_commands.Range[str, 1, 10] = DEFAULT_AIR_TIME,
+        timezone: TimezoneOption | None = None,
+        role: discord.Role | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        air_time = parse_air_time(at)
+        tz = timezone or zone(DEFAULT_AIR_ZONE)
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            raise UserError("Episodes are announced in a text channel: pick one with `channel`.")
+        perms = target.permissions_for(guild.me)
+        if not (perms.view_channel and perms.send_messages):
+            raise UserError(
+                f"I can't post in {target.mention}: give my role **View Channel** and **Send Messages** there, "
+                "or pick another channel. Nothing was saved."
+            )
+        existing = await self.store.of(guild.id, drama.slug)
+        if existing is not None:
+            raise UserError(
+                f"This server already follows **{drama.display_title}** in <#{existing.channel_id}>. "
+                "To change how, `/unfollow` it and follow it again."
+            )
+        now = discord.utils.utcnow()
+        if not still_airs(drama, now, air_time, tz):
+            raise UserError(
+                f"**{drama.display_title}** has ended: there is nothing left to announce. "
+                "To watch it together, plan parties with `/watchparty schedule`."
+            )
+        spec = Follow(
+            0,
+            guild.id,
+            drama.slug,
+            target.id,
+            air_time.strftime("%H:%M"),
+            tz.key,
+            role.id if role else None,
+            interaction.user.id,
+            None,
+        )
+        stored = await self.store.add(spec, drama, now)
+        if stored is None:
+            raise UserError(f"This server already follows **{drama.display_title}**.")
+        coming = await self.store.next_of(stored.id, now)
+        if coming is not None:
+            self._announcements.wake(coming.airs_at)
+        self._refresh.wake(self._next_refresh)
+        notes = []
+        if not perms.create_public_threads:
+            notes.append(
+                f"I can't open threads in {target.mention}: give my role **Create Public Threads** there, "
+                "or the announcements come without one."
+            )
+        if role is not None and not role.mentionable and not perms.mention_everyone:
+            notes.append(
+                f"{role.mention} can't be pinged by me: make it mentionable, or give my role **Mention All Roles**."
+            )
+        await answer(interaction, render.follow_started(drama, stored, coming), ephemeral=False)
+        if notes:
+            await interaction.followup.send("\n".join(notes), ephemeral=True)
+
+    @follow.command(name="list", description="The dramas this server follows, with each one's next episode")
+    async def follow_list(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        now = discord.utils.utcnow()
+        lines = []
+        for follow in await self.store.of_server(interaction.guild_id):
+            drama = await self.bot.dramas.get(follow.drama_slug, follow.guild_id)
+            coming = await self.store.next_of(follow.id, now)
+            problem = follow.problem if follow.created_by == interaction.user.id else None
+            lines.append(render.follow_line(drama, follow, coming, problem))
+        if not lines:
+            raise UserError("This server follows no drama yet. Follow one that airs with `/follow add`.")
+        await interaction.response.send_message(embed=render.follow_list_embed(lines), ephemeral=True)
+
+    @app_commands.command(name="unfollow", description="Stop announcing a drama's episodes")
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama to stop following")
+    @app_commands.guild_only()
+    @host()
+    async def unfollow(self, interaction: Interaction, drama: DramaOption) -> None:
+        assert interaction.guild_id is not None
+        follow = await self.store.of(interaction.guild_id, drama.slug)
+        if follow is None or not await self.store.remove(follow.id):
+            raise UserError(f"This server doesn't follow **{drama.display_title}**. `/follow list` shows what it does.")
+        await answer(
+            interaction, f"Stopped following **{drama.display_title}**. Its episode threads stay.", ephemeral=False
+        )
+
+    @app_commands.command(name="airing", description="The followed dramas' episodes that air in the coming days")
+    @app_commands.describe(days=f"How many days ahead (1-{MAX_DAYS}, default 7)")
+    @app_commands.guild_only()
+    async def airing(self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_DAYS] = 7) -> None:
+        assert interaction.guild_id is not None
+        now = discord.utils.utcnow()
+        coming = await self.store.upcoming(interaction.guild_id, now, now + timedelta(days=days))
+        if not coming:
+            raise UserError(
+                f"No followed episode airs in the next {render.counted(days, 'day')}. "
+                "Follow a drama that airs with `/follow add`, and its episodes show here."
+            )
+        titles = {
+            a.follow.drama_slug: await self.bot.dramas.get(a.follow.drama_slug, a.follow.guild_id) for a in coming
+        }
+        await interaction.response.send_message(embed=render.airing_embed(coming, titles, days))
+
+    # -- announcements -----------------------------------------------------------------------
+
+    async def _announce_due(self) -> datetime | None:
+        """Announce what is due; returns when the next announcement is."""
+        now = discord.utils.utcnow()
+        for announcement in await self.store.due(now):
+            await self.announce(announcement, now)
+        return await self.store.next_due_at()
+
+    async def announce(self, announcement: Announcement, now: datetime) -> None:
+        """Post one episode's announcement and open its thread, at most once. One missed while
+        the bot was down is posted up to :data:`LATE_LIMIT` late, and skipped after that."""
+        follow = announcement.follow
+        if now - announcement.airs_at > LATE_LIMIT:
+            await self.store.claim(announcement, "skipped")
+            log.info("Skipped episode %s of %s: the bot was away too long", announcement.episode, follow.drama_slug)
+            return
+        if not await self.store.claim(announcement, "sent"):
+            return
+        drama = await self.bot.dramas.get(follow.drama_slug, follow.guild_id)
+        guild = self.bot.get_guild(follow.guild_id)
+        channel = guild.get_channel(follow.channel_id) if guild is not None else None
+        if drama is None or guild is None or not isinstance(channel, discord.TextChannel):
+            log.warning("Could not announce episode %s of %s: the channel is gone", announcement.episode, follow.id)
+            return
+        what = f"Episode {announcement.episode} ({render.plain_date(announcement.airs_at.date())})"
+        perms = channel.permissions_for(guild.me)
+        if not (perms.view_channel and perms.send_messages):
+            problem = f"{what} was not announced: I lack **Send Messages** in {channel.mention}."
+            log.warning("Could not announce %s of %s in channel %s: no permission", what, drama.slug, channel.id)
+            await self.store.note_problem(follow.id, problem)
+            return
+        mentions = discord.AllowedMentions(roles=[discord.Object(follow.role_id)] if follow.role_id else False)
+        try:
+            message = await channel.send(
+                render.episode_announcement(drama, announcement, follow.role_id, threads=perms.create_public_threads),
+                allowed_mentions=mentions,
+            )
+        except discord.HTTPException as error:
+            log.warning("Could not announce %s of %s: %s", what, drama.slug, error)
+            await self.store.note_problem(follow.id, f"{what} was not announced: Discord refused ({error.status}).")
+            return
+        problem = None
+        if not perms.create_public_threads:
+            problem = f"{what} had no thread: I lack **Create Public Threads** in {channel.mention}."
+            log.warning("No thread for %s of %s in channel %s: no permission", what, drama.slug, channel.id)
+        else:
+            try:
+                await message.create_thread(name=render.thread_name(drama, announcement.episode))
+            except discord.HTTPException as error:
+                problem = f"{what} had no thread: Discord refused ({error.status})."
+                log.warning("Could not open the thread for %s of %s: %s", what, drama.slug, error)
+        await self.store.note_problem(follow.id, problem)
+        if announcement.last:
+            await self.store.remove(follow.id)
+            log.info("%s has ended: server %s no longer follows it", drama.slug, follow.guild_id)
+
+    # -- TMDB's new dates ---------------------------------------------------------------------
+
+    async def _refresh_due(self) -> datetime | None:
+        """Once a day while anything airs that this bot follows or plans: :meth:`refresh`."""
+        now = discord.utils.utcnow()
+        if now >= self._next_refresh:
+            self._next_refresh = now + REFRESH_EVERY
+            if not await self.refresh(now):
+                return None  # nothing airs: asleep until a follow or a plan wakes it
+        return self._next_refresh
+
+    async def refresh(self, now: datetime) -> bool:
+        """Fetch each TMDB drama that is followed, or planned with watch parties, while it airs
+        (one fetch a drama); update the follows' announcements, and let plans grow. Returns
+        whether there was anything to look at."""
+        tmdb = self.bot.dramas.tmdb
+        if tmdb is None:
+            return False
+        follows = await self.store.every()
+        planned = await self.bot.storage.fetchall(
+            "SELECT DISTINCT drama_slug FROM watch_series WHERE drama_slug LIKE ?", (TMDB_PREFIX + "%",)
+        )
+        slugs = {f.drama_slug for f in follows}
+        for row in planned:
+            stored = await self.bot.dramas.get(row[0], None)
+            if stored is not None and stored.airing:
+                slugs.add(row[0])
+        for slug in sorted(slugs):
+            tmdb_id = tmdb_id_of(slug)
+            if tmdb_id is None:
+                continue  # a curated drama: its dates are the file's
+            try:
+                drama = await tmdb.fetch(tmdb_id, now)
+            except (TmdbUnavailable, TmdbNotFound) as error:
+                log.warning("Could not fetch %s again for its new episodes: %s", slug, error)
+                continue
+            await self._update_follows([f for f in follows if f.drama_slug == slug], drama, now)
+            self.bot.dispatch("drama_refreshed", drama)
+        next_at = await self.store.next_due_at()
+        if next_at is not None:
+            self._announcements.wake(next_at)
+        return bool(slugs)
+
+    async def _update_follows(self, follows: list[Follow], drama: Drama, now: datetime) -> None:
+        for follow in follows:
+            pending = await self.store.sync(follow, drama, now)
+            if pending == 0 and not drama.airing:
+                await self.store.remove(follow.id)
+                log.info("%s has ended: server %s no longer follows it", drama.slug, follow.guild_id)
+
+
+async def setup(bot: DramaClub) -> None:
+    await bot.add_cog(AiringCog(bot))

@@ -1,0 +1,219 @@
+"""Following a drama while it airs: announcements with threads on the simulated clock, /airing,
+/follow list and /unfollow, and plans that grow when TMDB dates more episodes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import discord
+import pytest
+import pytest_asyncio
+
+from bot.settings import Secret, Settings
+from bot.times import instant
+from tests import tmdb_spec
+from tests.conftest import SIMULATED_TODAY, Club
+from tests.tmdb_fake import TOKEN, FakeTmdb
+
+AIRING = "tmdb-900003"  # Fixture Hearts on Air: episodes 5 to 12 are still to air, 13 to 16 have no date yet
+
+
+@pytest_asyncio.fixture
+async def tmdb() -> AsyncIterator[FakeTmdb]:
+    async with tmdb_spec.checked_server(SIMULATED_TODAY) as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(tmp_path: Path, catalog_dir: Path, tmdb: FakeTmdb) -> Settings:
+    return Settings(
+        database_path=tmp_path / "club.sqlite3",
+        catalog_dir=catalog_dir,
+        tmdb_token=Secret(TOKEN),
+        tmdb_api_url=tmdb.url,
+    )
+
+
+def announcements(club: Club, channel: object = None) -> list[discord.Message]:
+    channel = channel or club.channel
+    return [m for m in channel.history() if m.author.id == club.bot.user.id and "airs now" in m.content]  # type: ignore[attr-defined]
+
+
+async def pending(club: Club) -> list[tuple[int, datetime]]:
+    rows = await club.bot.storage.fetchall(
+        "SELECT episode, airs_at FROM announcements WHERE state = 'pending' ORDER BY airs_at"
+    )
+    return [(int(r[0]), instant(r[1])) for r in rows]
+
+
+async def until(club: Club, moment: datetime) -> None:
+    await club.env.advance_time(max(0.0, (moment - club.env.now()).total_seconds()))
+
+
+async def test_each_episode_is_announced_at_its_air_time_with_a_thread_and_the_role_pinged(club: Club) -> None:
+    fans = club.guild.create_role("Hearts fans", mentionable=True)
+    result = await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air", role=fans)
+    assert not result.ephemeral
+    text = result.response.content if result.response else result.followups[0].content
+    assert "Following **Fixture Hearts on Air" in text and "21:00 (Asia/Seoul)" in text
+    assert "Next: Episode 5" in text
+
+    (first, airs_at), *_ = await pending(club)
+    assert first == 5
+    assert airs_at.astimezone(discord.utils.utcnow().tzinfo).hour == 12  # 21:00 in Seoul
+    await until(club, airs_at - timedelta(minutes=1))
+    assert announcements(club) == []
+    await until(club, airs_at + timedelta(minutes=1))
+    (posted,) = announcements(club)
+    assert posted.content.startswith(f"<@&{fans.id}> 📺 **Episode 5** of **Fixture Hearts on Air** airs now: <t:")
+    assert "Talk about it in this episode's thread" in posted.content
+    (thread,) = club.channel.threads
+    assert thread.name == "Fixture Hearts on Air · Episode 5"
+    sent = [r for r in club.env.http_requests if r.method == "POST" and r.path.endswith("/messages")]
+    mentions = sent[-1].json["allowed_mentions"]
+    assert mentions["parse"] == [] and [int(r) for r in mentions["roles"]] == [fans.id]  # the role, nobody else
+    assert "users" not in mentions or mentions["users"] == []
+
+
+async def test_a_restart_between_two_episodes_posts_neither_twice_nor_loses_one(club: Club) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    (_, fifth), (_, sixth), *_ = await pending(club)
+    await until(club, fifth + timedelta(minutes=1))
+    assert len(announcements(club)) == 1
+    await club.restart()
+    await until(club, sixth + timedelta(minutes=1))
+    posted = announcements(club)
+    assert [m.content.split("**")[1] for m in posted] == ["Episode 5", "Episode 6"]
+
+
+async def test_an_announcement_missed_while_the_bot_was_down(club: Club) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    cog = club.bot.get_cog("Airing")
+    store = cog.store  # type: ignore[attr-defined]
+    (fifth, sixth, *_) = await store.due(club.env.now() + timedelta(days=4))
+    await cog.announce(fifth, fifth.airs_at + timedelta(hours=7))  # type: ignore[attr-defined]
+    await cog.announce(sixth, sixth.airs_at + timedelta(hours=5))  # type: ignore[attr-defined]
+    assert [m.content.split("**")[1] for m in announcements(club)] == ["Episode 6"]
+    rows = await club.bot.storage.fetchall("SELECT episode, state FROM announcements WHERE episode <= 6")
+    assert sorted(tuple(r) for r in rows) == [(5, "skipped"), (6, "sent")]
+
+
+async def test_airing_lists_the_coming_episodes_in_air_order(club: Club) -> None:
+    empty = await club.alice.slash(club.channel, "airing")
+    assert empty.ephemeral and "`/follow add`" in empty.response.content
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    result = await club.alice.slash(club.channel, "airing", days=7)
+    (embed,) = result.response.embeds
+    lines = embed.description.splitlines()
+    assert [line.split(" · ")[2] for line in lines] == ["Episode 5", "Episode 6"]
+    assert all(line.startswith("<t:") and line.endswith(f"<#{club.channel.id}>") for line in lines)
+
+
+async def test_follow_list_and_unfollow(club: Club) -> None:
+    await club.admin.slash(
+        club.channel, "follow add", title="Fixture Hearts on Air", time="20:30", timezone="Asia/Tokyo"
+    )
+    listed = await club.alice.slash(club.channel, "follow list")
+    assert listed.ephemeral
+    description = listed.response.embeds[0].description
+    assert "**Fixture Hearts on Air (" in description and "at 20:30 (Asia/Tokyo)" in description
+    assert "Next: Episode 5" in description
+    refused = await club.alice.slash(club.channel, "unfollow", title="Fixture Hearts on Air")
+    assert refused.ephemeral and "Manage Events" in refused.response.content
+    done = await club.admin.slash(club.channel, "unfollow", title="Fixture Hearts on Air")
+    assert "Stopped following **Fixture Hearts on Air" in done.response.content
+    assert await club.bot.storage.fetchall("SELECT * FROM announcements") == []
+    again = await club.admin.slash(club.channel, "unfollow", title="Fixture Hearts on Air")
+    assert again.ephemeral and "doesn't follow" in again.response.content
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"title": "Fixture Courtroom"}, "has ended"),
+        ({"title": "Fixture Hearts on Air", "time": "9pm"}, "Write it as `HH:MM`"),
+        ({"title": "Fixture Hearts on Air", "time": "24:00"}, "Write it as `HH:MM`"),
+        ({"title": "Fixture Hearts on Air", "timezone": "Mars/Olympus"}, "time zone"),
+        ({"title": "Zzyzx Qwerty Nothing"}, "I couldn't find a drama"),
+    ],
+)
+async def test_bad_input_is_refused_privately_and_nothing_is_stored(
+    club: Club, options: dict[str, str], words: str
+) -> None:
+    result = await club.admin.slash(club.channel, "follow add", **options)
+    answer = result.response or result.followups[0]
+    assert answer.ephemeral and words in answer.content
+    assert await club.bot.storage.fetchall("SELECT * FROM follows") == []
+
+
+async def test_the_ended_drama_suggests_watch_parties_and_a_second_follow_says_where(club: Club) -> None:
+    result = await club.admin.slash(club.channel, "follow add", title="Fixture Courtroom")
+    assert "`/watchparty schedule`" in result.followups[0].content
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    other = club.guild.create_text_channel("spoilers")
+    again = await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air", channel=other)
+    assert again.ephemeral
+    assert "already follows **Fixture Hearts on Air (" in again.response.content
+    assert f"<#{club.channel.id}>" in again.response.content
+    assert len(await club.bot.storage.fetchall("SELECT * FROM follows")) == 1
+
+
+async def test_a_channel_the_bot_cannot_post_in_is_refused(club: Club) -> None:
+    me = club.guild.me
+    closed = club.guild.create_text_channel("closed", overwrites={me: discord.PermissionOverwrite(send_messages=False)})
+    result = await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air", channel=closed)
+    answer = result.response or result.followups[0]
+    assert answer.ephemeral and "I can't post in" in answer.content and "Send Messages" in answer.content
+    assert await club.bot.storage.fetchall("SELECT * FROM follows") == []
+
+
+async def test_without_create_public_threads_the_announcement_comes_alone_and_the_admin_is_told(club: Club) -> None:
+    me = club.guild.me
+    room = club.guild.create_text_channel(
+        "episodes", overwrites={me: discord.PermissionOverwrite(create_public_threads=False)}
+    )
+    result = await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air", channel=room)
+    assert "Create Public Threads" in result.followups[-1].content and result.followups[-1].ephemeral
+    (_, fifth), *_ = await pending(club)
+    await until(club, fifth + timedelta(minutes=1))
+    (posted,) = announcements(club, room)
+    assert "thread" not in posted.content
+    assert room.threads == []
+    mine = await club.admin.slash(club.channel, "follow list")
+    assert "⚠️ Episode 5 (" in mine.response.embeds[0].description
+    assert "Create Public Threads" in mine.response.embeds[0].description
+    theirs = await club.alice.slash(club.channel, "follow list")
+    assert "⚠️" not in theirs.response.embeds[0].description
+
+
+async def test_a_newly_dated_episode_extends_the_follow_and_the_watch_party_plan(club: Club, tmdb: FakeTmdb) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+    assert len(await club.bot.storage.fetchall("SELECT * FROM watch_parties")) == 12
+    last_dated = max(when for _, when in await pending(club))
+    tmdb.date_episode(900003, 13, (last_dated + timedelta(days=6)).date())
+
+    await club.env.advance_time(86400 + 60)  # the daily look at TMDB
+    assert 13 in [episode for episode, _ in await pending(club)]
+    rows = await club.bot.storage.fetchall(
+        "SELECT number, first_episode, event_id FROM watch_parties ORDER BY number DESC LIMIT 1"
+    )
+    assert (rows[0][0], rows[0][1]) == (13, 13) and rows[0][2] is not None  # with its Discord event
+    plan = next(m for m in club.channel.history() if m.embeds and "Episode 13" in str(m.embeds[0].to_dict()))
+    assert plan.author.id == club.bot.user.id
+
+
+async def test_the_last_episode_says_the_drama_ended_and_the_follow_ends(club: Club, tmdb: FakeTmdb) -> None:
+    for number in (13, 14, 15, 16):  # every episode dated: the 16th is the last
+        tmdb.date_episode(900003, number, club.env.now().date() + timedelta(days=30 + number))
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    *_, (last, airs_at) = await pending(club)
+    assert last == 16
+    await until(club, airs_at + timedelta(minutes=1))
+    final = announcements(club)[-1]
+    assert "**Episode 16**" in final.content
+    assert "has ended. Rate it with `/rate title:Fixture Hearts on Air`" in final.content
+    assert await club.bot.storage.fetchall("SELECT * FROM follows") == []
