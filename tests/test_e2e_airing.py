@@ -217,3 +217,23 @@ async def test_the_last_episode_says_the_drama_ended_and_the_follow_ends(club: C
     assert "**Episode 16**" in final.content
     assert "has ended. Rate it with `/rate title:Fixture Hearts on Air`" in final.content
     assert await club.bot.storage.fetchall("SELECT * FROM follows") == []
+
+
+async def test_an_announcement_discord_refuses_is_logged_and_shown_to_the_admin(
+    club: Club, caplog: pytest.LogCaptureFixture
+) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    (_, fifth), (_, sixth), *_ = await pending(club)
+    club.env.inject_error(
+        "POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions", times=1
+    )
+    await until(club, fifth + timedelta(minutes=1))
+    assert announcements(club) == []
+    assert any("Could not announce Episode 5" in r.getMessage() for r in caplog.records)
+    mine = await club.admin.slash(club.channel, "follow list")
+    assert "⚠️ Episode 5 (" in mine.response.embeds[0].description
+    assert "was not announced: Discord refused (403)" in mine.response.embeds[0].description
+    await until(club, sixth + timedelta(minutes=1))  # the next one goes out, and the warning clears
+    assert len(announcements(club)) == 1
+    mine = await club.admin.slash(club.channel, "follow list")
+    assert "⚠️" not in mine.response.embeds[0].description
