@@ -43,13 +43,15 @@ _PERMISSION_NAMES = {
 
 
 def bot_intents() -> discord.Intents:
-    """Only what the features use: guilds (channels, roles) and scheduled events (RSVPs).
+    """Only what the features use: guilds (channels, roles), scheduled events (RSVPs) and guild
+    messages (without their content), whose updates say when a poll has ended.
 
     No privileged intent: slash commands carry the member and message content is never read.
     """
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_scheduled_events = True
+    intents.guild_messages = True
     return intents
 
 

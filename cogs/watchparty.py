@@ -8,6 +8,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -122,6 +123,20 @@ class WatchPartyCog(
         episodes_per_party: app_commands.Range[int, 1, 500] = 1,
         remind: app_commands.Range[int, 0, 1440] = 15,
     ) -> None:
+        await self.plan(interaction, drama, start, timezone, channel, location, episodes_per_party, remind)
+
+    async def plan(
+        self,
+        interaction: Interaction,
+        drama: Drama,
+        start: str,
+        timezone: ZoneInfo | None = None,
+        channel: discord.VoiceChannel | discord.StageChannel | None = None,
+        location: str | None = None,
+        episodes_per_party: int = 1,
+        remind: int = 15,
+    ) -> None:
+        """What `/watchparty schedule` does; the winner of a `/pick` is planned the same way."""
         assert interaction.guild is not None and interaction.channel_id is not None
         # Everything is checked before anything is stored or created.
         tz = timezone or zone(self.bot.settings.default_timezone)

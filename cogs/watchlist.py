@@ -1,0 +1,381 @@
+"""Choosing the next drama together: `/suggest`, `/watchlist show|remove|history`, and `/pick`,
+which puts the most supported suggestions to a native Discord poll and announces the winner.
+
+Discord does not let `/watchlist` be a command and a group at once, so the list is `/watchlist show`.
+A poll's end is learned from Discord's message update (early, when a host ends it) or at its end
+time (also after a restart); :meth:`Watchlist.close` records it once, so it is announced once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog import Drama
+from bot.client import ClubTree, DramaClub, Interaction
+from bot.errors import UserError
+from bot.ratings import VoteStore
+from bot.times import zone
+from bot.watchlist import (
+    MAX_CHOICES,
+    MAX_HOURS,
+    MAX_REASON,
+    MIN_CHOICES,
+    QUESTION,
+    Outcome,
+    Pick,
+    Suggestion,
+    Watchlist,
+    answer_text,
+    check_reason,
+    history,
+)
+from cogs import _render as render
+from cogs._loops import DueLoop
+from cogs._options import DramaOption, answer
+from cogs._paging import send_pages
+
+log = logging.getLogger(__name__)
+
+IDLE_SLEEP = 30 * 86400.0
+RECHECK = timedelta(minutes=1)  # Discord finalises a poll shortly after its end: look again then
+
+
+def is_host(interaction: Interaction) -> bool:
+    perms = interaction.permissions
+    owner = interaction.guild is not None and interaction.guild.owner_id == interaction.user.id
+    return perms.manage_events or perms.manage_guild or owner
+
+
+class PlanButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pick:plan:(?P<suggestion>\d+)"):
+    """ "Plan watch parties" under a poll's winner: asks a host for the start, then plans."""
+
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Plan watch parties",
+                emoji="📅",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"pick:plan:{suggestion_id}",
+            )
+        )
+        self.suggestion_id = suggestion_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> PlanButton:
+        return cls(int(match["suggestion"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        try:
+            if not is_host(interaction):
+                raise UserError("Only a host (Manage Events or Manage Server) can plan the watch parties.")
+            suggestion = await Watchlist(interaction.client.storage).by_id(self.suggestion_id)
+            drama = (
+                await interaction.client.dramas.get(suggestion.drama_slug, suggestion.guild_id) if suggestion else None
+            )
+            if drama is None:
+                raise UserError("That drama is no longer on the watchlist.")
+            await interaction.response.send_modal(PlanModal(drama, interaction.client.settings.default_timezone))
+        except Exception as error:
+            await ClubTree.report(interaction, error, where=f"the plan button of suggestion {self.suggestion_id}")
+
+
+class PlanModal(discord.ui.Modal, title="Plan watch parties"):
+    start: discord.ui.TextInput[PlanModal] = discord.ui.TextInput(
+        label="First party (YYYY-MM-DD HH:MM)", placeholder="2027-01-09 20:00", max_length=40, custom_id="start"
+    )
+    timezone: discord.ui.TextInput[PlanModal] = discord.ui.TextInput(
+        label="Time zone", max_length=64, custom_id="timezone"
+    )
+
+    def __init__(self, drama: Drama, default_zone: str) -> None:
+        super().__init__()
+        self.drama = drama
+        self.timezone.default = default_zone
+
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+        cog = interaction.client.get_cog("WatchParty")
+        await cog.plan(interaction, self.drama, self.start.value, zone(self.timezone.value.strip()))  # type: ignore[attr-defined]
+
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
+        await ClubTree.report(interaction, error, where="the watch-party plan of a poll's winner")
+
+
+class DecideButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pick:decide:(?P<pick>\d+):(?P<suggestion>\d+)"
+):
+    """One button per tied drama: a host's click makes it the winner."""
+
+    def __init__(self, pick_id: int, suggestion_id: int, label: str = "Pick this") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=render.clip(label, 80),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"pick:decide:{pick_id}:{suggestion_id}",
+            )
+        )
+        self.pick_id = pick_id
+        self.suggestion_id = suggestion_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> DecideButton:
+        return cls(int(match["pick"]), int(match["suggestion"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        try:
+            cog = interaction.client.get_cog("Watchlist")
+            assert isinstance(cog, WatchlistCog)
+            await cog.decide(interaction, self.pick_id, self.suggestion_id)
+        except Exception as error:
+            await ClubTree.report(interaction, error, where=f"the tie button of poll {self.pick_id}")
+
+
+class WatchlistCog(commands.Cog, name="Watchlist"):
+    watchlist = app_commands.Group(name="watchlist", description="The club's watchlist", guild_only=True)
+
+    def __init__(self, bot: DramaClub) -> None:
+        self.bot = bot
+        self.list = Watchlist(bot.storage)
+        self.votes = VoteStore(bot.storage)
+        self._ends = DueLoop(bot, "poll-results", self._close_ended, idle=IDLE_SLEEP)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(PlanButton, DecideButton)
+        self._ends.start()
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(PlanButton, DecideButton)
+        self._ends.stop()
+
+    async def _seen(self, guild_id: int) -> set[str]:
+        return {w.drama_slug for w in await history(self.bot.storage, guild_id, discord.utils.utcnow())}
+
+    # -- suggestions -------------------------------------------------------------------------
+
+    @app_commands.command(name="suggest", description="Suggest a drama for the club to watch next")
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The drama", reason=f"Why the club should watch it (at most {MAX_REASON} characters)")
+    @app_commands.guild_only()
+    async def suggest(
+        self, interaction: Interaction, drama: DramaOption, reason: app_commands.Range[str, 1, 1000] | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        why = check_reason(reason)
+        suggestion, happened = await self.list.suggest(
+            interaction.guild_id, drama.slug, interaction.user.id, why, discord.utils.utcnow()
+        )
+        if happened == "already":
+            raise UserError(f"You already support **{drama.display_title}** on the watchlist.")
+        rewatch = drama.slug in await self._seen(interaction.guild_id)
+        await answer(
+            interaction, render.suggested_line(interaction.user.display_name, drama, suggestion, happened, rewatch)
+        )
+
+    @watchlist.command(name="show", description="The club's suggestions, most supported first")
+    async def show(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        suggestions = await self.list.listed(interaction.guild_id)
+        if not suggestions:
+            raise UserError("The watchlist is empty. Suggest a drama with `/suggest`.")
+        seen = await self._seen(interaction.guild_id)
+        dramas = {s.drama_slug: await self.bot.dramas.get(s.drama_slug, s.guild_id) for s in suggestions}
+        now = discord.utils.utcnow()
+        await send_pages(interaction, render.watchlist_pages(suggestions, dramas, seen, now))
+
+    @watchlist.command(name="remove", description="Take a suggestion off the watchlist (yours, or any for hosts)")
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="The suggested drama")
+    async def remove(self, interaction: Interaction, drama: DramaOption) -> None:
+        assert interaction.guild_id is not None
+        suggestion = await self.list.of(interaction.guild_id, drama.slug)
+        if suggestion is None:
+            raise UserError(f"**{drama.display_title}** is not on the watchlist. `/watchlist show` lists it.")
+        if suggestion.suggested_by != interaction.user.id and not is_host(interaction):
+            raise UserError(
+                "Only the member who suggested it, or a host (Manage Events or Manage Server), can remove it."
+            )
+        await self.list.remove(suggestion.id)
+        await answer(interaction, f"Removed **{drama.display_title}** from the watchlist.", ephemeral=True)
+
+    @watchlist.command(name="history", description="What the club watched together or rated, newest first")
+    async def history(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        watched = await history(self.bot.storage, interaction.guild_id, discord.utils.utcnow())
+        if not watched:
+            raise UserError("The club has no history yet: rate a drama with `/rate`, or watch one together.")
+        rows = []
+        for entry in watched:
+            drama = await self.bot.dramas.get(entry.drama_slug, interaction.guild_id)
+            rows.append((drama, entry, await self.votes.stats(interaction.guild_id, entry.drama_slug)))
+        await send_pages(interaction, render.history_pages(rows))
+
+    # -- /pick -------------------------------------------------------------------------------
+
+    @app_commands.command(name="pick", description="Put the top suggestions to a poll: what do we watch next?")
+    @app_commands.describe(
+        hours=f"How long the poll runs (1-{MAX_HOURS}, default 24)",
+        choices=f"How many suggestions it offers ({MIN_CHOICES}-{MAX_CHOICES}, default 5)",
+        multiple="Let members vote for more than one",
+    )
+    @app_commands.guild_only()
+    async def pick(
+        self,
+        interaction: Interaction,
+        hours: app_commands.Range[int, 1, MAX_HOURS] = 24,
+        choices: app_commands.Range[int, MIN_CHOICES, MAX_CHOICES] = 5,
+        multiple: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        if not is_host(interaction):
+            raise UserError("Only a host (Manage Events or Manage Server) can start a poll.")
+        if not interaction.app_permissions.send_polls:
+            raise UserError("I need the **Send Polls** permission in this channel; ask a server admin to grant it.")
+        open_pick = await self.list.open_pick(interaction.guild_id)
+        if open_pick is not None:
+            raise UserError(f"A poll is already open: {self.link(open_pick)}. One poll at a time.")
+        suggestions = await self.list.listed(interaction.guild_id)
+        if not suggestions:
+            raise UserError("The watchlist is empty. Suggest dramas with `/suggest` first.")
+        if choices > len(suggestions):
+            raise UserError(
+                f"The watchlist has {render.counted(len(suggestions), 'suggestion')}; "
+                f"ask for `choices:{max(MIN_CHOICES, len(suggestions))}` or fewer"
+                + (", or suggest more first." if len(suggestions) >= MIN_CHOICES else ". Suggest more first.")
+            )
+        top = suggestions[:choices]
+        now = discord.utils.utcnow()
+        stored = await self.list.start_pick(
+            interaction.guild_id, interaction.channel_id, interaction.user.id, now + timedelta(hours=hours), top, now
+        )
+        if stored is None:
+            raise UserError("A poll was opened a moment ago; one poll at a time.")
+        poll = discord.Poll(question=QUESTION, duration=timedelta(hours=hours), multiple=multiple)
+        for suggestion in top:
+            drama = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
+            poll.add_answer(text=answer_text(drama.display_title if drama else suggestion.drama_slug))
+        try:
+            await interaction.response.send_message(poll=poll)
+            message = await interaction.original_response()
+        except discord.HTTPException:
+            await self.list.forget(stored.id)
+            raise
+        await self.list.posted(stored.id, message.id)
+        self._ends.wake(stored.ends_at)
+
+    def link(self, pick: Pick) -> str:
+        return f"https://discord.com/channels/{pick.guild_id}/{pick.channel_id}/{pick.message_id}"
+
+    # -- when a poll ends --------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A poll a host ended early (or one that just ran out) is final in its update."""
+        results = (payload.data.get("poll") or {}).get("results") or {}
+        if not results.get("is_finalized"):
+            return
+        pick = await self.list.pick_of_message(payload.message_id)
+        if pick is not None and not pick.closed:
+            await self.finish(pick, discord.utils.utcnow())
+
+    async def _close_ended(self) -> datetime | None:
+        now = discord.utils.utcnow()
+        retry = None
+        for pick in await self.list.ending(now):
+            if not await self.finish(pick, now):
+                retry = now + RECHECK
+        next_end = await self.list.next_end()
+        if next_end is not None and next_end <= now:
+            return retry or now + RECHECK
+        return min((t for t in (retry, next_end) if t is not None), default=None)
+
+    async def finish(self, pick: Pick, now: datetime) -> bool:
+        """Read the poll's final counts from Discord and announce the result once. False if
+        Discord has not finalised the poll yet."""
+        channel = self.bot.get_partial_messageable(pick.channel_id, guild_id=pick.guild_id)
+        try:
+            message = await channel.fetch_message(pick.message_id)  # type: ignore[arg-type]
+        except discord.NotFound:
+            log.info("Poll %s was deleted; the watchlist stays as it was", pick.id)
+            await self.list.close(pick, {}, now)
+            return True
+        poll = message.poll
+        if poll is None or not poll.is_finalised():
+            return False
+        outcome = await self.list.close(pick, {a.id: a.vote_count for a in poll.answers}, now)
+        if outcome is not None:
+            await self.announce(pick, outcome, message)
+        return True
+
+    async def announce(self, pick: Pick, outcome: Outcome, poll_message: discord.Message) -> None:
+        titles = {}
+        for suggestion in [*outcome.winners, *outcome.dropped]:
+            drama = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
+            titles[suggestion.id] = drama
+        choices = await self.list.choices(pick.id)
+        for suggestion in choices.values():
+            titles.setdefault(suggestion.id, await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id))
+        channel = poll_message.channel
+        try:
+            if not outcome.winners:
+                await channel.send("🗳️ Nobody voted in the poll, so the watchlist stays as it was.")
+                return
+            if len(outcome.winners) > 1:
+                view = discord.ui.View(timeout=None)
+                for suggestion in outcome.winners:
+                    drama = titles.get(suggestion.id)
+                    view.add_item(DecideButton(pick.id, suggestion.id, drama.display_title if drama else "Pick this"))
+                await channel.send(render.tie_text(outcome, titles), view=view)
+                return
+            await self.post_winner(channel, outcome.winners[0], titles, outcome)
+        except discord.HTTPException as error:
+            log.warning("Could not announce the result of poll %s: %s", pick.id, error)
+
+    async def post_winner(
+        self,
+        channel: discord.abc.Messageable,
+        winner: Suggestion,
+        titles: dict[int, Drama | None],
+        outcome: Outcome | None,
+        dropped: list[Suggestion] = (),  # type: ignore[assignment]
+    ) -> None:
+        drama = titles.get(winner.id)
+        if drama is None:
+            await channel.send("🏆 The poll's winner is no longer in the catalog.")
+            return
+        stats = await self.votes.stats(winner.guild_id, drama.slug)
+        view = discord.ui.View(timeout=None)
+        view.add_item(PlanButton(winner.id))
+        await channel.send(
+            render.winner_text(drama, winner, titles, outcome, list(dropped or (outcome.dropped if outcome else []))),
+            embed=render.drama_card(drama, stats, in_server=True),
+            view=view,
+        )
+
+    async def decide(self, interaction: Interaction, pick_id: int, suggestion_id: int) -> None:
+        if not is_host(interaction):
+            raise UserError("Only a host (Manage Events or Manage Server) can break the tie.")
+        pick = await self.list.pick(pick_id)
+        decided = await self.list.decide(pick, suggestion_id, discord.utils.utcnow()) if pick else None
+        if decided is None:
+            raise UserError("This tie was already decided.")
+        winner, dropped = decided
+        await interaction.response.edit_message(view=None)
+        titles = {winner.id: await self.bot.dramas.get(winner.drama_slug, winner.guild_id)}
+        for suggestion in dropped:
+            titles[suggestion.id] = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
+        assert interaction.channel is not None
+        await self.post_winner(interaction.channel, winner, titles, None, dropped)  # type: ignore[arg-type]
+
+
+async def setup(bot: DramaClub) -> None:
+    await bot.add_cog(WatchlistCog(bot))
