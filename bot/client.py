@@ -145,7 +145,7 @@ class ClubTree(app_commands.CommandTree["DramaClub"]):
             else:
                 await interaction.response.send_message(message, ephemeral=True)
         except discord.HTTPException:
-            log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)
+            log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
 class DramaClub(commands.Bot):

@@ -30,6 +30,8 @@ REFERENCES = {
     "votes": ("vote", "votes"),
     "watch_parties": ("watch party", "watch parties"),
     "watch_series": ("watch series", "watch series"),
+    "follows": ("follow", "follows"),
+    "suggestions": ("suggestion on the watchlist", "suggestions on the watchlist"),
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from bot.storage import Storage, Transaction
@@ -25,6 +25,7 @@ MAX_HOURS = 768  # Discord's limit on a poll's duration: 32 days
 ANSWER_LIMIT = 55  # Discord's limit on a poll answer's text
 DROP_AFTER = 3  # polls lost before a suggestion leaves the watchlist
 QUESTION = "What do we watch next?"
+UNPOSTED_GRACE = timedelta(minutes=5)
 
 
 def check_reason(text: str | None) -> str | None:
@@ -181,6 +182,11 @@ class Watchlist:
         """Store a poll about to be posted, with its choices as answers 1, 2, ...; None while
         another poll of this server is open."""
         async with self._storage.transaction() as db:
+            # a poll that was never posted (the bot stopped in between) does not block the next
+            await db.execute(
+                "DELETE FROM picks WHERE guild_id = ? AND message_id IS NULL AND created_at < ?",
+                (guild_id, iso(now - UNPOSTED_GRACE)),
+            )
             open_one = await db.fetchone("SELECT id FROM picks WHERE guild_id = ? AND closed_at IS NULL", (guild_id,))
             if open_one is not None:
                 return None
@@ -225,7 +231,9 @@ class Watchlist:
         return [_pick(r) for r in rows]
 
     async def next_end(self) -> datetime | None:
-        row = await self._storage.fetchone("SELECT min(ends_at) FROM picks WHERE closed_at IS NULL")
+        row = await self._storage.fetchone(
+            "SELECT min(ends_at) FROM picks WHERE closed_at IS NULL AND message_id IS NOT NULL"
+        )
         return instant(row[0]) if row is not None and row[0] is not None else None
 
     async def choices(self, pick_id: int) -> dict[int, Suggestion]:

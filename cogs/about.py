@@ -23,7 +23,7 @@ from cogs._loops import DueLoop
 log = logging.getLogger(__name__)
 
 UPKEEP_IDLE = 30 * 86400.0  # the longest the upkeep sleeps: it wakes when the oldest stored drama needs it
-REFERENCING_TABLES = ("votes", "watch_parties", "watch_series")
+REFERENCING_TABLES = ("votes", "watch_parties", "watch_series", "follows", "suggestions")
 
 
 def version() -> str:

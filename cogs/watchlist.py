@@ -304,8 +304,8 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         channel = self.bot.get_partial_messageable(pick.channel_id, guild_id=pick.guild_id)
         try:
             message = await channel.fetch_message(pick.message_id)  # type: ignore[arg-type]
-        except discord.NotFound:
-            log.info("Poll %s was deleted; the watchlist stays as it was", pick.id)
+        except (discord.NotFound, discord.Forbidden) as error:
+            log.warning("Poll %s can't be read (%s); the watchlist stays as it was", pick.id, error.status)
             await self.list.close(pick, {}, now)
             return True
         poll = message.poll
