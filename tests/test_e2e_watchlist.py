@@ -231,3 +231,16 @@ async def test_history_shows_what_the_club_watched_and_rated(club: Club) -> None
     lines = shown.response.embeds[0].description.splitlines()
     assert lines[0].startswith("**Fixture Courtroom (2023)** · <t:") and "**6.0**/10 · 1 vote" in lines[0]
     assert lines[1].startswith("**Soundtrack #1 (2022)**")
+
+
+async def test_history_counts_who_went_to_the_watch_parties(club: Club) -> None:
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=start, remind=0)
+    plan = next(m for m in bot_posts(club) if m.components)
+    await club.alice.click(plan, label="Join")
+    await club.bob.click(plan, label="Join")
+    await club.env.advance_time(40 * 86400)
+    shown = await club.alice.slash(club.channel, "watchlist history")
+    (line,) = shown.response.embeds[0].description.splitlines()
+    assert line.startswith("**Soundtrack #1 (2022)** · <t:")
+    assert "watched together, 2 members went" in line and "No votes yet" in line
