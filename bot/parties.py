@@ -146,6 +146,25 @@ def _party(row: Any) -> Party:
     )
 
 
+def _party_rows(
+    guild_id: int, drama_slug: str, planned: Sequence[PlannedParty], remind: timedelta
+) -> list[tuple[object, ...]]:
+    """Planned parties as ``watch_parties`` rows, without their series."""
+    return [
+        (
+            guild_id,
+            drama_slug,
+            p.number,
+            p.first_episode,
+            p.last_episode,
+            iso(p.starts_at),
+            iso(p.ends_at),
+            iso(p.starts_at - remind),
+        )
+        for p in planned
+    ]
+
+
 class PartyStore:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -173,19 +192,7 @@ class PartyStore:
             spec.remind_minutes,
             iso(now),
         )
-        parties = [
-            (
-                spec.guild_id,
-                spec.drama_slug,
-                p.number,
-                p.first_episode,
-                p.last_episode,
-                iso(p.starts_at),
-                iso(p.ends_at),
-                iso(p.starts_at - remind),
-            )
-            for p in planned
-        ]
+        parties = _party_rows(spec.guild_id, spec.drama_slug, planned, remind)
 
         insert = (
             "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
@@ -234,20 +241,7 @@ class PartyStore:
         """Add ``planned`` parties after ``last``, the series' last party, unless another pass
         added them first; returns the series' parties as stored now."""
         remind = timedelta(minutes=last.remind_minutes)
-        rows = [
-            (
-                last.series_id,
-                last.guild_id,
-                last.drama_slug,
-                p.number,
-                p.first_episode,
-                p.last_episode,
-                iso(p.starts_at),
-                iso(p.ends_at),
-                iso(p.starts_at - remind),
-            )
-            for p in planned
-        ]
+        rows = [(last.series_id, *row) for row in _party_rows(last.guild_id, last.drama_slug, planned, remind)]
         async with self._storage.transaction() as db:
             newest = await db.fetchone("SELECT max(number) FROM watch_parties WHERE series_id = ?", (last.series_id,))
             if newest is not None and newest[0] == last.number:

@@ -711,14 +711,17 @@ def watchlist_pages(
         if suggestion.reason:
             line += f": {quoted(suggestion.reason)}"
         lines.append(line)
-    pages = [lines[i : i + WATCHLIST_PAGE] for i in range(0, len(lines), WATCHLIST_PAGE)]
+    pages = ["\n\n".join(lines[i : i + WATCHLIST_PAGE]) for i in range(0, len(lines), WATCHLIST_PAGE)]
+    footer = f"{counted(len(suggestions), 'suggestion')} · /pick puts the top ones to a poll"
+    return paged("The club's watchlist", pages, footer)
+
+
+def paged(title: str, pages: list[str], footer: str) -> list[discord.Embed]:
+    """One embed a page, the footer saying which page it is when there are several."""
     embeds = []
-    for number, page in enumerate(pages, start=1):
-        embed = discord.Embed(title="The club's watchlist", description="\n\n".join(page), colour=DRAMA_COLOUR)
-        footer = f"{counted(len(suggestions), 'suggestion')} · /pick puts the top ones to a poll"
-        if len(pages) > 1:
-            footer += f" · page {number} of {len(pages)}"
-        embed.set_footer(text=footer)
+    for number, text in enumerate(pages, start=1):
+        embed = discord.Embed(title=title, description=text, colour=DRAMA_COLOUR)
+        embed.set_footer(text=footer + (f" · page {number} of {len(pages)}" if len(pages) > 1 else ""))
         embeds.append(fit(embed))
     return embeds
 
@@ -733,15 +736,7 @@ def history_pages(rows: list[tuple[Drama | None, Watched, Stats | None]]) -> lis
         parts.append(club_score(stats))
         lines.append(f"**{title}** · " + " · ".join(parts))
     pages = chunk_lines(lines, CAST_PAGE_CHARACTERS)
-    embeds = []
-    for number, text in enumerate(pages, start=1):
-        embed = discord.Embed(title="What the club has watched", description=text, colour=DRAMA_COLOUR)
-        footer = f"{counted(len(rows), 'drama')}, newest first"
-        if len(pages) > 1:
-            footer += f" · page {number} of {len(pages)}"
-        embed.set_footer(text=footer)
-        embeds.append(fit(embed))
-    return embeds
+    return paged("What the club has watched", pages, f"{counted(len(rows), 'drama')}, newest first")
 
 
 def _title(titles: dict[int, Drama | None], suggestion: Suggestion) -> str:

@@ -14,9 +14,10 @@ import pytest_asyncio
 import simcord
 
 from bot.client import ClubTree, DramaClub, create_bot
-from bot.settings import DEFAULT_CATALOG_DIR, Settings
+from bot.settings import DEFAULT_CATALOG_DIR, Secret, Settings
 from bot.storage import Storage
-from tests import discord_spec
+from tests import discord_spec, tmdb_spec
+from tests.tmdb_fake import TOKEN, FakeTmdb
 
 SIMULATED_TODAY = date(2026, 1, 1)  # simcord's clock starts on this day
 
@@ -37,6 +38,24 @@ async def storage(settings: Settings) -> AsyncIterator[Storage]:
     """The settings' database, open for the whole test, as the entry point opens it for the bot."""
     async with Storage.open(settings.database_path) as opened:
         yield opened
+
+
+@pytest_asyncio.fixture
+async def tmdb() -> AsyncIterator[FakeTmdb]:
+    """The TMDB test server, with one drama airing around simcord's first day."""
+    async with tmdb_spec.checked_server(SIMULATED_TODAY) as fake:
+        yield fake
+
+
+@pytest.fixture
+def tmdb_settings(tmp_path: Path, catalog_dir: Path, tmdb: FakeTmdb) -> Settings:
+    """Settings with TMDB look-ups on, against the test server; a module uses them as its ``settings``."""
+    return Settings(
+        database_path=tmp_path / "club.sqlite3",
+        catalog_dir=catalog_dir,
+        tmdb_token=Secret(TOKEN),
+        tmdb_api_url=tmdb.url,
+    )
 
 
 @dataclass

@@ -3,37 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import discord
 import pytest
-import pytest_asyncio
 
-from bot.settings import Secret, Settings
+from bot.settings import Settings
 from bot.times import instant
-from tests import tmdb_spec
-from tests.conftest import SIMULATED_TODAY, Club
-from tests.tmdb_fake import TOKEN, FakeTmdb
+from tests.conftest import Club
+from tests.tmdb_fake import FakeTmdb
 
 AIRING = "tmdb-900003"  # Fixture Hearts on Air: episodes 5 to 12 are still to air, 13 to 16 have no date yet
 
 
-@pytest_asyncio.fixture
-async def tmdb() -> AsyncIterator[FakeTmdb]:
-    async with tmdb_spec.checked_server(SIMULATED_TODAY) as fake:
-        yield fake
-
-
 @pytest.fixture
-def settings(tmp_path: Path, catalog_dir: Path, tmdb: FakeTmdb) -> Settings:
-    return Settings(
-        database_path=tmp_path / "club.sqlite3",
-        catalog_dir=catalog_dir,
-        tmdb_token=Secret(TOKEN),
-        tmdb_api_url=tmdb.url,
-    )
+def settings(tmdb_settings: Settings) -> Settings:
+    return tmdb_settings
 
 
 def announcements(club: Club, channel: object = None) -> list[discord.Message]:

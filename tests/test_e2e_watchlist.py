@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import discord
 import pytest
-import pytest_asyncio
 
-from bot.settings import Secret, Settings
-from tests import tmdb_spec
-from tests.conftest import SIMULATED_TODAY, Club
-from tests.tmdb_fake import TOKEN, FakeTmdb
-
-
-@pytest_asyncio.fixture
-async def tmdb() -> AsyncIterator[FakeTmdb]:
-    async with tmdb_spec.checked_server(SIMULATED_TODAY) as fake:
-        yield fake
+from bot.settings import Settings
+from tests.conftest import Club
 
 
 @pytest.fixture
-def settings(tmp_path: Path, catalog_dir: Path, tmdb: FakeTmdb) -> Settings:
-    return Settings(
-        database_path=tmp_path / "club.sqlite3",
-        catalog_dir=catalog_dir,
-        tmdb_token=Secret(TOKEN),
-        tmdb_api_url=tmdb.url,
-    )
+def settings(tmdb_settings: Settings) -> Settings:
+    return tmdb_settings
 
 
 def said(result: object) -> object:
