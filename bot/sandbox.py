@@ -211,7 +211,14 @@ class Sandbox:
         result = await action
         answers = [m for m in (result.response, *result.followups) if m is not None]
         for message in answers:
-            self.show(message.content, message.embeds, message.components, message.attachments, message.ephemeral)
+            self.show(
+                message.content,
+                message.embeds,
+                message.components,
+                message.attachments,
+                message.ephemeral,
+                poll=message.message.poll,
+            )
             await self.preview(message.attachments)
             self.recent.append(message.message)
         self.show_new_posts(skip={m.id for m in answers})
@@ -330,7 +337,15 @@ class Sandbox:
                 continue
             self.recent.append(message)
             components = [c.to_dict() for c in message.components]
-            self.show(message.content, message.embeds, components, message.attachments, False, author=message.author)
+            self.show(
+                message.content,
+                message.embeds,
+                components,
+                message.attachments,
+                False,
+                author=message.author,
+                poll=message.poll,
+            )
             shown = True
         return shown
 
@@ -343,6 +358,7 @@ class Sandbox:
         ephemeral: bool,
         *,
         author: Any = None,
+        poll: discord.Poll | None = None,
     ) -> None:
         who = self.names.get(author.id, author.name) if author is not None else "Drama Club"
         self.say(f"{who}{'  (only you can see this)' if ephemeral else ''}:")
@@ -360,6 +376,11 @@ class Sandbox:
                     self.say(f"  [menu] {item.get('placeholder', 'choose')}: {options}")
         for attachment in attachments:
             self.say(f"  [file] {attachment.filename} ({attachment.size:,} bytes)")
+        if poll is not None:
+            ends = f", ends {self.readable(discord.utils.format_dt(poll.expires_at, 'R'))}" if poll.expires_at else ""
+            self.say(f"  [poll] {poll.question}{ends}")
+            for number, choice in enumerate(poll.answers, start=1):
+                self.say(f"    {number}. {choice.text}")
 
     def show_embed(self, embed: discord.Embed) -> None:
         if embed.title:

@@ -301,8 +301,9 @@ def about_embed(version: str, *, shipped: int, tmdb: str) -> discord.Embed:
     embed = discord.Embed(
         title="Drama Club",
         description=(
-            "A Discord bot for K-drama fan clubs: drama cards, cast look-ups, watch parties that follow air "
-            "dates, and the club's ratings. Open source (MIT)."
+            "A Discord bot for K-drama fan clubs: drama cards, cast look-ups, following dramas while they air, "
+            "choosing the next one with a poll, watch parties that follow air dates, and the club's ratings. "
+            "Open source (MIT)."
         ),
         colour=DRAMA_COLOUR,
     )

@@ -246,12 +246,13 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         suggestions = await self.list.listed(interaction.guild_id)
         if not suggestions:
             raise UserError("The watchlist is empty. Suggest dramas with `/suggest` first.")
-        if choices > len(suggestions):
+        have = render.counted(len(suggestions), "suggestion")
+        if len(suggestions) < MIN_CHOICES:
             raise UserError(
-                f"The watchlist has {render.counted(len(suggestions), 'suggestion')}; "
-                f"ask for `choices:{max(MIN_CHOICES, len(suggestions))}` or fewer"
-                + (", or suggest more first." if len(suggestions) >= MIN_CHOICES else ". Suggest more first.")
+                f"The watchlist has {have}; a poll needs at least {MIN_CHOICES}. Suggest more with `/suggest`."
             )
+        if choices > len(suggestions):
+            raise UserError(f"The watchlist has {have}; ask for `choices:{len(suggestions)}` or fewer.")
         top = suggestions[:choices]
         now = discord.utils.utcnow()
         stored = await self.list.start_pick(

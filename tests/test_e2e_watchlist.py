@@ -228,3 +228,12 @@ async def test_history_counts_who_went_to_the_watch_parties(club: Club) -> None:
     (line,) = shown.response.embeds[0].description.splitlines()
     assert line.startswith("**Soundtrack #1 (2022)** · <t:")
     assert "watched together, 2 members went" in line and "No votes yet" in line
+
+
+async def test_a_poll_needs_two_suggestions(club: Club) -> None:
+    await club.alice.slash(club.channel, "suggest", title="Soundtrack #1")
+    result = await club.admin.slash(club.channel, "pick", choices=2)
+    assert result.ephemeral
+    assert result.response.content == (
+        "The watchlist has 1 suggestion; a poll needs at least 2. Suggest more with `/suggest`."
+    )

@@ -268,3 +268,21 @@ async def test_try_looks_titles_up_on_tmdb_when_a_token_is_set(capsys: pytest.Ca
     assert f"TMDB look-ups are on: titles the catalog lacks are looked up live at {fake.url}" in out
     assert "╭─ Fixture Courtroom (2023)" in out
     assert TOKEN not in out
+
+
+async def test_try_shows_a_poll_and_its_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.factories import drama_toml
+
+    (tmp_path / "soundtrack-1.toml").write_text((ROOT / "data" / "dramas" / "soundtrack-1.toml").read_text())
+    (tmp_path / "moon.toml").write_text(drama_toml("Moonlit Test Drama", 2021))
+    script = tmp_path / "pick.txt"
+    script.write_text(
+        "/suggest title:Soundtrack #1\n/suggest title:Moonlit Test Drama\n/pick choices:2 hours:1\nwait 2h\n"
+    )
+    settings = Settings(catalog_dir=tmp_path)
+    status = await entry.try_bot(settings, try_args(file=script, member="hana", admin=True))
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "[poll] What do we watch next?, ends in 60 minutes" in out
+    assert "    1. Soundtrack #1 (2022)\n    2. Moonlit Test Drama (2021)" in out
+    assert "🗳️ Nobody voted in the poll" in out
