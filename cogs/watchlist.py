@@ -264,8 +264,11 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         for suggestion in top:
             drama = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
             poll.add_answer(text=answer_text(drama.display_title if drama else suggestion.drama_slug))
+        closes = discord.utils.format_dt(stored.ends_at, "R")
         try:
-            await interaction.response.send_message(poll=poll)
+            await interaction.response.send_message(
+                f"🗳️ Vote for the club's next drama! The poll closes {closes}.", poll=poll
+            )
             message = await interaction.original_response()
         except discord.HTTPException:
             await self.list.forget(stored.id)
@@ -289,15 +292,10 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
             await self.finish(pick, discord.utils.utcnow())
 
     async def _close_ended(self) -> datetime | None:
+        """Announce the polls whose end has come; returns when to look again."""
         now = discord.utils.utcnow()
-        retry = None
-        for pick in await self.list.ending(now):
-            if not await self.finish(pick, now):
-                retry = now + RECHECK
-        next_end = await self.list.next_end()
-        if next_end is not None and next_end <= now:
-            return retry or now + RECHECK
-        return min((t for t in (retry, next_end) if t is not None), default=None)
+        finalising = [pick for pick in await self.list.ending(now) if not await self.finish(pick, now)]
+        return now + RECHECK if finalising else await self.list.next_end()
 
     async def finish(self, pick: Pick, now: datetime) -> bool:
         """Read the poll's final counts from Discord and announce the result once. False if
