@@ -165,6 +165,7 @@ class DramaClub(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ClubTree,
             help_command=None,
+            max_messages=None,  # nothing reads cached messages: the message events only say when a poll ends
         )
         self.settings = settings
         self.storage = storage
