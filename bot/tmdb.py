@@ -97,7 +97,7 @@ class TmdbClient:
         if year is not None:
             params["first_air_date_year"] = str(year)
         answer = await self.get("/3/search/tv", params)
-        return _list(answer.get("results"))
+        return objects(answer.get("results"))
 
     async def tv(self, tv_id: int, append: Sequence[str]) -> dict[str, Any]:
         """A show's details, with each name in ``append`` (``aggregate_credits``, ``season/1``) added."""
@@ -106,7 +106,7 @@ class TmdbClient:
 
     async def search_person(self, query: str) -> list[dict[str, Any]]:
         answer = await self.get("/3/search/person", {"query": query, "include_adult": "false", "page": "1"})
-        return _list(answer.get("results"))
+        return objects(answer.get("results"))
 
     async def person_tv_credits(self, person_id: int) -> dict[str, Any]:
         return await self.get(f"/3/person/{int(person_id)}/tv_credits", {})
@@ -186,5 +186,6 @@ def _seconds(value: str | None) -> float:
         return 1.0
 
 
-def _list(value: object) -> list[dict[str, Any]]:
+def objects(value: object) -> list[dict[str, Any]]:
+    """The JSON objects in a list TMDB sent; anything else (null, a missing key, odd items) is left out."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -27,7 +27,7 @@ from typing import Any
 from bot.catalog import TMDB_PREFIX, CastMember, Drama, Episode
 from bot.folding import fold_title
 from bot.storage import Storage
-from bot.tmdb import MAX_APPENDED, TmdbClient, TmdbNotFound, TmdbUnavailable, shared
+from bot.tmdb import MAX_APPENDED, TmdbClient, TmdbNotFound, TmdbUnavailable, objects, shared
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +72,6 @@ def _day(value: object) -> date | None:
         return None
 
 
-def _items(value: object) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
 def _minutes(value: object) -> int | None:
     return value if isinstance(value, int) and 0 < value <= 600 else None
 
@@ -96,14 +92,14 @@ def _year(show: dict[str, Any]) -> int:
 def _episodes(data: dict[str, Any], show_minutes: int | None) -> tuple[list[Episode], list[tuple[int, int, int]]]:
     """Every regular season's episodes, numbered on, and where each season starts and ends."""
     seasons = sorted(
-        (s for s in _items(data.get("seasons")) if isinstance(s.get("season_number"), int) and s["season_number"] > 0),
+        (s for s in objects(data.get("seasons")) if isinstance(s.get("season_number"), int) and s["season_number"] > 0),
         key=lambda s: s["season_number"],
     )
     episodes: list[Episode] = []
     ranges: list[tuple[int, int, int]] = []
     for season in seasons:
         number = season["season_number"]
-        listed = _items((data.get(f"season/{number}") or {}).get("episodes"))
+        listed = objects((data.get(f"season/{number}") or {}).get("episodes"))
         listed = sorted(
             (e for e in listed if isinstance(e.get("episode_number"), int)), key=lambda e: e["episode_number"]
         )
@@ -123,12 +119,12 @@ def _episodes(data: dict[str, Any], show_minutes: int | None) -> tuple[list[Epis
 def _cast(data: dict[str, Any], episode_count: int) -> tuple[CastMember, ...]:
     """TMDB's aggregate cast, top-billed first; a role not in every episode says in how many."""
     people = sorted(
-        (p for p in _items((data.get("aggregate_credits") or {}).get("cast")) if _text(p.get("name"))),
+        (p for p in objects((data.get("aggregate_credits") or {}).get("cast")) if _text(p.get("name"))),
         key=lambda p: p["order"] if isinstance(p.get("order"), int) else 10**6,
     )
     cast = []
     for place, person in enumerate(people[:500]):
-        roles = [r for r in _items(person.get("roles")) if _text(r.get("character"))]
+        roles = [r for r in objects(person.get("roles")) if _text(r.get("character"))]
         character = " / ".join(_text(r["character"]) for r in roles) or "(role not named)"
         episodes = person.get("total_episode_count")
         note = None
@@ -157,7 +153,7 @@ def to_drama(data: dict[str, Any], fetched_at: datetime) -> Drama:
     episodes, seasons = _episodes(data, show_minutes)
     known = [e.minutes for e in episodes if e.minutes != GUESSED_MINUTES] or ([show_minutes] if show_minutes else [])
     aliases = {
-        _clip(_text(t.get("title")), 90) for t in _items((data.get("alternative_titles") or {}).get("results"))
+        _clip(_text(t.get("title")), 90) for t in objects((data.get("alternative_titles") or {}).get("results"))
     } - {"", title, original}
     poster = _text(data.get("poster_path"))
     return Drama(
@@ -170,8 +166,8 @@ def to_drama(data: dict[str, Any], fetched_at: datetime) -> Drama:
         plot=_clip(_text(data.get("overview")), 4000),
         native_title=original if original and fold_title(original) != fold_title(title) else None,
         aliases=tuple(sorted(aliases))[:50],
-        network=next((_text(n.get("name")) for n in _items(data.get("networks")) if _text(n.get("name"))), None),
-        genres=tuple(_text(g.get("name")) for g in _items(data.get("genres")) if _text(g.get("name")))[:50],
+        network=next((_text(n.get("name")) for n in objects(data.get("networks")) if _text(n.get("name"))), None),
+        genres=tuple(_text(g.get("name")) for g in objects(data.get("genres")) if _text(g.get("name")))[:50],
         episodes=tuple(episodes),
         cast=_cast(data, len(episodes)),
         origin=f"TMDB {tmdb_id}",
@@ -196,7 +192,7 @@ def split_year(query: str) -> tuple[str, int | None]:
 def title_keys(data: dict[str, Any]) -> set[str]:
     """The folded titles a typed query finds a stored drama by."""
     names = [data.get("name"), data.get("original_name")]
-    names += [t.get("title") for t in _items((data.get("alternative_titles") or {}).get("results"))]
+    names += [t.get("title") for t in objects((data.get("alternative_titles") or {}).get("results"))]
     return {key for key in (fold_title(_text(n)) for n in names) if key}
 
 
@@ -354,7 +350,7 @@ class TmdbDramas:
             raise TmdbNotFound(f"/3/tv/{tmdb_id}")
         wanted = [
             f"season/{s['season_number']}"
-            for s in _items(data.get("seasons"))
+            for s in objects(data.get("seasons"))
             if isinstance(s.get("season_number"), int) and s["season_number"] > 0
         ]
         missing = [name for name in wanted if name not in data][:MAX_APPENDED]
@@ -397,7 +393,7 @@ class TmdbDramas:
     async def person(self, person_id: int, name: str) -> TmdbPerson:
         answer = await self.client.person_tv_credits(person_id)
         credits: dict[int, Credit] = {}
-        for show in _items(answer.get("cast")):
+        for show in objects(answer.get("cast")):
             found = Found.read(show)
             if found is None or found.tmdb_id in credits:
                 continue
