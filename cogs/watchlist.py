@@ -238,8 +238,17 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         assert interaction.guild_id is not None and interaction.channel_id is not None
         if not is_host(interaction):
             raise UserError("Only a host (Manage Events or Manage Server) can start a poll.")
-        if not interaction.app_permissions.send_polls:
-            raise UserError("I need the **Send Polls** permission in this channel; ask a server admin to grant it.")
+        missing = [
+            name
+            for name, granted in (
+                ("Send Polls", interaction.app_permissions.send_polls),
+                ("Read Message History", interaction.app_permissions.read_message_history),  # to read the result
+            )
+            if not granted
+        ]
+        if missing:
+            needed = " and ".join(f"**{name}**" for name in missing)
+            raise UserError(f"I need {needed} in this channel to run a poll; ask a server admin to grant it.")
         open_pick = await self.list.open_pick(interaction.guild_id)
         if open_pick is not None:
             raise UserError(f"A poll is already open: {self.link(open_pick)}. One poll at a time.")
@@ -316,13 +325,9 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         return True
 
     async def announce(self, pick: Pick, outcome: Outcome, poll_message: discord.Message) -> None:
-        titles = {}
-        for suggestion in [*outcome.winners, *outcome.dropped]:
-            drama = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
-            titles[suggestion.id] = drama
-        choices = await self.list.choices(pick.id)
-        for suggestion in choices.values():
-            titles.setdefault(suggestion.id, await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id))
+        titles = {
+            s.id: await self.bot.dramas.get(s.drama_slug, s.guild_id) for s in [*outcome.winners, *outcome.dropped]
+        }
         channel = poll_message.channel
         try:
             if not outcome.winners:

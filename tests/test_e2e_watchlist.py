@@ -202,6 +202,11 @@ async def test_more_choices_than_suggestions_and_no_send_polls(club: Club) -> No
     quiet = club.guild.create_text_channel("quiet", overwrites={me: discord.PermissionOverwrite(send_polls=False)})
     result = await club.admin.slash(quiet, "pick", choices=2)
     assert result.ephemeral and "**Send Polls**" in result.response.content
+    blind = club.guild.create_text_channel(
+        "blind", overwrites={me: discord.PermissionOverwrite(read_message_history=False)}
+    )
+    result = await club.admin.slash(blind, "pick", choices=2)
+    assert result.ephemeral and "I need **Read Message History** in this channel" in result.response.content
     assert await club.bot.storage.fetchall("SELECT * FROM picks") == []
 
 
