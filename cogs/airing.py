@@ -211,10 +211,11 @@ class AiringCog(commands.Cog, name="Airing"):
         drama = await self.bot.dramas.get(follow.drama_slug, follow.guild_id)
         guild = self.bot.get_guild(follow.guild_id)
         channel = guild.get_channel(follow.channel_id) if guild is not None else None
-        if drama is None or guild is None or not isinstance(channel, discord.TextChannel):
-            log.warning("Could not announce episode %s of %s: the channel is gone", announcement.episode, follow.id)
-            return
         what = f"Episode {announcement.episode} ({render.plain_date(announcement.airs_at.date())})"
+        if drama is None or guild is None or not isinstance(channel, discord.TextChannel):
+            log.warning("Could not announce %s of %s: the channel is gone", what, follow.drama_slug)
+            await self.store.note_problem(follow.id, f"{what} was not announced: its channel is gone.")
+            return
         perms = channel.permissions_for(guild.me)
         if not (perms.view_channel and perms.send_messages):
             problem = f"{what} was not announced: I lack **Send Messages** in {channel.mention}."
