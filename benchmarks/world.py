@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import DEFAULT_CATALOG_DIR
-from bot.tmdb_dramas import APPENDED, title_keys
+from bot.tmdb_answers import title_keys
+from bot.tmdb_dramas import APPENDED
 from tests.factories import drama_toml
 from tests.tmdb_fake import FakeTmdb, invented
 

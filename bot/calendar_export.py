@@ -7,7 +7,7 @@ from datetime import datetime
 
 from icalendar import Calendar, Event
 
-from bot.catalog import Drama
+from bot.drama import Drama
 from bot.parties import Party
 
 PRODUCT_ID = "-//Drama Club//Watch parties//EN"

@@ -2,7 +2,7 @@
 
 A file describes one drama: a ``[drama]`` table, ``[[episodes]]``, ``[[cast]]`` and a ``[review]``.
 :class:`DramaFile` is the file's schema (pydantic) and its only validator; :meth:`DramaFile.to_drama`
-turns a valid file into the :class:`Drama` the rest of the bot uses. Validation is strict: an
+turns a valid file into the domain's :class:`~bot.drama.Drama`, which the rest of the bot uses. Validation is strict: an
 unknown key is an error (it is usually a typo), and every error names the file, the field and the
 problem. The README documents the format; ``data/dramas/soundtrack-1.toml`` is the reference file.
 """
@@ -14,7 +14,6 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -31,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from bot.drama import TMDB_PREFIX, CastMember, Drama, Episode, Review, ReviewPoint
 from bot.errors import UserError
 from bot.folding import fold, fold_title, symbol_names
 
@@ -182,7 +182,7 @@ class EpisodeEntry(_Table):
     title: _optional_text(MAX_NAME) = None
 
 
-class CastMember(_Table):
+class CastEntry(_Table):
     """One ``[[cast]]`` table."""
 
     actor: Annotated[_text(MAX_NAME), AfterValidator(_findable)]
@@ -192,21 +192,19 @@ class CastMember(_Table):
     actor_aliases: _texts() = ()  # other romanizations of the actor's name
     note: _optional_text(MAX_NOTE) = None
 
+    def to_member(self) -> CastMember:
+        return CastMember(self.actor, self.character, self.role, self.character_aliases, self.actor_aliases, self.note)
 
-class ReviewPoint(_Table):
+
+class PointEntry(_Table):
     """One ``[[review.points]]`` table."""
 
     topic: _text(MAX_NAME)
     text: _text(MAX_POINT)
     spoiler_from_episode: Annotated[int | None, Field(strict=True)] = None
 
-    @property
-    def is_spoiler(self) -> bool:
-        """A point that gives away anything after episode 1 is a spoiler."""
-        return self.spoiler_from_episode is not None and self.spoiler_from_episode > 1
 
-
-class Review(_Table):
+class ReviewEntry(_Table):
     """The ``[review]`` table: a summary of one review, in the club's own words."""
 
     source: _text(MAX_HEADLINE)
@@ -214,7 +212,11 @@ class Review(_Table):
     summary: _text(MAX_TEXT)
     verdict: _text(MAX_NOTE)
     url: _optional_text(MAX_URL) = None
-    points: Annotated[tuple[ReviewPoint, ...], Field(max_length=MAX_POINTS)] = ()
+    points: Annotated[tuple[PointEntry, ...], Field(max_length=MAX_POINTS)] = ()
+
+    def to_review(self) -> Review:
+        points = tuple(ReviewPoint(p.topic, p.text, p.spoiler_from_episode) for p in self.points)
+        return Review(self.source, self.headline, self.summary, self.verdict, self.url, points)
 
 
 class DramaFile(_Table):
@@ -222,8 +224,8 @@ class DramaFile(_Table):
 
     drama: DramaInfo
     episodes: Annotated[tuple[EpisodeEntry, ...], Field(max_length=MAX_EPISODES)] = ()
-    cast: Annotated[tuple[CastMember, ...], Field(max_length=MAX_CAST)] = ()
-    review: Review | None = None
+    cast: Annotated[tuple[CastEntry, ...], Field(max_length=MAX_CAST)] = ()
+    review: ReviewEntry | None = None
 
     @model_validator(mode="after")
     def _fits_the_episode_count(self) -> DramaFile:
@@ -271,8 +273,8 @@ class DramaFile(_Table):
             genres=info.genres,
             tropes=info.tropes,
             episodes=tuple(episodes),
-            cast=self.cast,
-            review=self.review,
+            cast=tuple(entry.to_member() for entry in self.cast),
+            review=self.review.to_review() if self.review is not None else None,
             origin=origin,
             tmdb_id=info.tmdb_id,
         )
@@ -281,106 +283,6 @@ class DramaFile(_Table):
 def _refuse(field: str, problem: str) -> None:
     """A problem found by the whole file's check, which knows the field it is about."""
     raise PydanticCustomError("file", problem, {"field": field})
-
-
-# -- the domain's view of a drama ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Episode:
-    number: int
-    minutes: int
-    air_date: date | None = None
-    title: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Drama:
-    slug: str
-    title: str
-    year: int
-    episode_count: int
-    episode_minutes: int
-    sources: tuple[str, ...]
-    plot: str = ""
-    native_title: str | None = None
-    aliases: tuple[str, ...] = ()
-    network: str | None = None
-    genres: tuple[str, ...] = ()
-    tropes: tuple[str, ...] = ()
-    episodes: tuple[Episode, ...] = ()
-    cast: tuple[CastMember, ...] = ()
-    review: Review | None = None
-    origin: str = field(default="", compare=False)  # where it was loaded from, for messages
-    tmdb_id: int | None = None
-    # What TMDB adds (bot.tmdb_dramas); a curated drama has none of it.
-    poster_url: str | None = None
-    link: str | None = None  # the drama's page on TMDB
-    airing: bool = False  # more episodes are still to come
-    runtime_known: bool = True  # False: episode_minutes is a guess for planning, not a fact to show
-    seasons: tuple[tuple[int, int, int], ...] = ()  # (season, first episode, last episode), numbered on
-    fetched_at: datetime | None = field(default=None, compare=False)
-
-    @property
-    def from_tmdb(self) -> bool:
-        return self.slug.startswith(TMDB_PREFIX)
-
-    @property
-    def display_title(self) -> str:
-        return f"{self.title} ({self.year})" if self.year else self.title
-
-    def season_label(self, number: int) -> str | None:
-        """``S2 E1`` for episode 17 of a drama whose second season starts there; None for one season."""
-        if len(self.seasons) < 2:
-            return None
-        for season, first, last in self.seasons:
-            if first <= number <= last:
-                return f"S{season} E{number - first + 1}"
-        return None
-
-    def next_episode(self, today: date) -> Episode | None:
-        """The first episode that airs on ``today`` or later, while the drama airs."""
-        if not self.airing:
-            return None
-        return next((e for e in self.episodes if e.air_date is not None and e.air_date >= today), None)
-
-    @property
-    def leads(self) -> tuple[CastMember, ...]:
-        return tuple(member for member in self.cast if member.role == "lead")
-
-    def episode(self, number: int) -> Episode:
-        return self.episodes[number - 1]
-
-    @property
-    def first_air_date(self) -> date | None:
-        dates = [e.air_date for e in self.episodes if e.air_date is not None]
-        return min(dates) if dates else None
-
-    @property
-    def last_air_date(self) -> date | None:
-        dates = [e.air_date for e in self.episodes if e.air_date is not None]
-        return max(dates) if dates else None
-
-    def cadence(self) -> str | None:
-        """How it aired, in words: ``"weekly on Wednesdays"``, ``"Mondays and Tuesdays"``."""
-        dates = sorted({e.air_date for e in self.episodes if e.air_date is not None})
-        if len(dates) < 2:
-            return None
-        days = sorted({d.weekday() for d in dates})
-        names = [_WEEKDAYS[d] + "s" for d in days]
-        gaps = {(b - a).days for a, b in itertools.pairwise(dates)}
-        if gaps == {7}:
-            return f"weekly on {names[0]}"
-        if gaps == {1}:
-            return "daily"
-        if len(names) == 1:
-            return f"on {names[0]}"
-        return " and ".join([", ".join(names[:-1]), names[-1]])
-
-
-TMDB_PREFIX = "tmdb-"  # a TMDB drama's id in the bot: ``tmdb-12345``
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def default_id(title: str, year: int) -> str:

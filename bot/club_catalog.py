@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from bot.catalog import CatalogError, Drama, check_unique, parse_drama_text
+from bot.catalog import CatalogError, check_unique, parse_drama_text
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.folding import fold, fold_name, fold_title
 from bot.search import PREFIX, Indexes, Person, merge_people, pick, title_order
 from bot.storage import Storage
+from bot.text import clip
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ REFERENCES = {
 
 def _shown(query: str) -> str:
     """What a member typed, cut to fit an answer."""
-    return query if len(query) <= 80 else query[:79] + "…"
+    return clip(query, 80)
 
 
 def _not_found(opening: str, query: str, suggestions: list[str]) -> str:

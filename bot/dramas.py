@@ -15,13 +15,14 @@ from datetime import datetime
 
 from rapidfuzz import fuzz
 
-from bot.catalog import Drama
 from bot.club_catalog import TMDB_OFF_HINT, AmbiguousTitle, ClubCatalog, DramaNotFound
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.folding import fold_name, fold_title
 from bot.search import EXACT, Person, pick
 from bot.tmdb import TmdbNotFound, TmdbUnavailable
-from bot.tmdb_dramas import Found, TmdbDramas, TmdbPerson, tmdb_id_of
+from bot.tmdb_answers import Found, TmdbPerson, tmdb_id_of
+from bot.tmdb_dramas import TmdbDramas
 
 AUTOCOMPLETE_WAIT = 1.0  # seconds autocomplete gives TMDB before answering with what it has
 MIN_SEARCH = 2  # letters typed before autocomplete asks TMDB
@@ -104,7 +105,7 @@ class Dramas:
         if len(stored) == 1:
             return await self._open(stored[0], guild_id, now, before_request)
         await before_request()
-        found = await self.tmdb.search(query, now)
+        found = await self.tmdb.search(query)
         meant, suggestions = choose(query, found)
         if len(meant) == 1:
             return await self._open(meant[0].tmdb_id, guild_id, now, before_request)
@@ -132,7 +133,7 @@ class Dramas:
         if self.tmdb is None or len(fold_title(query)) < MIN_SEARCH or len(choices) >= limit:
             return choices
         try:
-            found = await asyncio.wait_for(asyncio.shield(self.tmdb.search(query, now)), AUTOCOMPLETE_WAIT)
+            found = await asyncio.wait_for(asyncio.shield(self.tmdb.search(query)), AUTOCOMPLETE_WAIT)
         except (TimeoutError, TmdbUnavailable):
             return choices
         shown = {d.tmdb_id for d in curated if d.tmdb_id is not None}

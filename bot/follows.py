@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.catalog import Drama
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.storage import Storage, Transaction
 from bot.times import instant, iso, localize

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.catalog import Drama
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.storage import Storage
 from bot.times import instant, iso

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.catalog import Drama
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.times import localize
 

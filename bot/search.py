@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalog import CastMember, Drama
+from bot.drama import CastMember, Drama
 from bot.folding import fold, fold_name, fold_title, words
 
 EXACT = 200.0  # the score of a key that matches exactly; fuzzy scores are 0..100

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from bot.storage import Storage, Transaction
+from bot.text import clip
 from bot.times import instant, iso
 
 MAX_REASON = 200
@@ -42,7 +43,7 @@ def check_reason(text: str | None) -> str | None:
 
 def answer_text(display_title: str) -> str:
     """A poll answer: ``Title (2024)`` cut to Discord's 55 characters."""
-    return display_title if len(display_title) <= ANSWER_LIMIT else display_title[: ANSWER_LIMIT - 1] + "…"
+    return clip(display_title, ANSWER_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)

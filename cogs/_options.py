@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 
-from bot.catalog import Drama
 from bot.client import Interaction
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.parties import Party, PartyStore
 from bot.times import suggest_timezones, zone

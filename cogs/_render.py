@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.catalog import CastMember, Drama
+from bot.drama import CastMember, Drama
 from bot.follows import Announcement, Follow
 from bot.parties import Party
 from bot.ratings import PRIOR_MEAN, PRIOR_VOTES, EpisodeMean, Ranked, Stats, Vote, average, points
 from bot.search import Person
-from bot.tmdb_dramas import PAGE_URL, TmdbPerson, is_fresh
+from bot.tmdb_answers import PAGE_URL, TmdbPerson
+from bot.tmdb_dramas import is_fresh
 from bot.watchlist import Outcome, Suggestion, Watched
 
 TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."

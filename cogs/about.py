@@ -16,7 +16,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import DramaClub, Interaction
-from bot.tmdb_dramas import REFRESH_AFTER, TMDB_PREFIX, tmdb_id_of
+from bot.drama import TMDB_PREFIX
+from bot.tmdb_answers import tmdb_id_of
+from bot.tmdb_dramas import REFRESH_AFTER
 from cogs import _render as render
 from cogs._loops import DueLoop
 

@@ -13,8 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.catalog import Drama
 from bot.client import DramaClub, Interaction
+from bot.drama import TMDB_PREFIX, Drama
 from bot.errors import UserError
 from bot.follows import (
     DEFAULT_AIR_TIME,
@@ -28,7 +28,7 @@ from bot.follows import (
 )
 from bot.times import zone
 from bot.tmdb import TmdbNotFound, TmdbUnavailable
-from bot.tmdb_dramas import TMDB_PREFIX, tmdb_id_of
+from bot.tmdb_answers import tmdb_id_of
 from cogs import _render as render
 from cogs._checks import host
 from cogs._loops import DueLoop

@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.catalog import TMDB_PREFIX
 from bot.client import DramaClub, Interaction
+from bot.drama import TMDB_PREFIX
 from bot.errors import UserError
 from bot.parties import PartyStore
 from bot.ratings import VoteStore
-from bot.tmdb_dramas import TmdbPerson
+from bot.tmdb_answers import TmdbPerson
 from cogs import _options as options
 from cogs import _render as render
 from cogs._options import DramaOption, answer

@@ -11,8 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.catalog import Drama
 from bot.client import ClubTree, DramaClub, Interaction
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.parties import Party, PartyStore
 from bot.ratings import (

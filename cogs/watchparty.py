@@ -15,8 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar_export import parties_calendar
-from bot.catalog import Drama
 from bot.client import ClubTree, DramaClub, Interaction
+from bot.drama import Drama
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore, SeriesSpec, changed_options
 from bot.schedule import check_event_room, check_remind, episodes_label, plan_series, plannable

@@ -25,7 +25,8 @@ from bot.search import Indexes
 from bot.settings import DEFAULT_CATALOG_DIR
 from bot.storage import Storage
 from bot.tmdb import TmdbClient, TmdbNotFound, TmdbUnavailable
-from bot.tmdb_dramas import KEEP_AT_MOST, REFRESH_AFTER, TmdbDramas, to_drama
+from bot.tmdb_answers import to_drama
+from bot.tmdb_dramas import KEEP_AT_MOST, REFRESH_AFTER, TmdbDramas
 from tests import tmdb_spec
 from tests.tmdb_fake import TOKEN, FakeTmdb
 
@@ -225,7 +226,7 @@ def test_every_field_the_bot_reads_is_in_tmdbs_schemas() -> None:
     known = tmdb_spec.all_response_names(templates) | {"aggregate_credits", "alternative_titles"}
     database_columns = {"data", "fetched_at"}
     root = Path(__file__).resolve().parents[1] / "bot"
-    read = tmdb_spec.fields_read(root / "tmdb_dramas.py")
+    read = tmdb_spec.fields_read(root / "tmdb_answers.py") | tmdb_spec.fields_read(root / "tmdb_dramas.py")
     assert "original_name" in read and "total_episode_count" in read  # the parser is seen
     assert read - known - database_columns == set()
     assert "results" in known  # what bot/tmdb.py reads of a search's answer
