@@ -27,10 +27,11 @@ from pathlib import Path
 
 import discord
 import simcord
+from pydantic import SecretStr
 
 from benchmarks.world import GUILD_ID, add_pending_reminders, add_tmdb_dramas, add_votes, catalog
 from bot.client import create_bot
-from bot.settings import Secret, Settings
+from bot.settings import Settings
 from bot.storage import Storage
 from tests import tmdb_fake
 
@@ -128,7 +129,7 @@ async def command_timings(
         add_tmdb_dramas(database, tmdb, datetime.now().astimezone(), first_id=1_000_000)
         runner = await tmdb_fake.start(fake)
         settings = Settings(
-            database_path=database, catalog_dir=folder, tmdb_token=Secret(tmdb_fake.TOKEN), tmdb_api_url=fake.url
+            database_path=database, catalog_dir=folder, tmdb_token=SecretStr(tmdb_fake.TOKEN), tmdb_api_url=fake.url
         )
     try:
         async with Storage.open(database) as storage:

@@ -63,9 +63,9 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
             try:
                 async with bot:
                     if sync_only:
-                        await bot.login(settings.token.reveal())  # setup_hook syncs, then we leave
+                        await bot.login(settings.token.get_secret_value())  # setup_hook syncs, then we leave
                     else:
-                        await bot.start(settings.token.reveal())
+                        await bot.start(settings.token.get_secret_value())
             finally:
                 if stopping:
                     await stopping[0]

@@ -193,7 +193,9 @@ class DramaClub(commands.Bot):
         # Keep-alive saves a TLS handshake per look-up; simcord waits out its idle timer, so tests turn it off.
         connector = aiohttp.TCPConnector(force_close=not self.keep_tmdb_connections)
         self._tmdb_session = aiohttp.ClientSession(connector=connector)
-        client = TmdbClient(self._tmdb_session, token.reveal(), self.settings.tmdb_api_url, self.settings.tmdb_language)
+        client = TmdbClient(
+            self._tmdb_session, token.get_secret_value(), self.settings.tmdb_api_url, self.settings.tmdb_language
+        )
         log.info("TMDB look-ups are on (%s, %s)", self.settings.tmdb_api_url, self.settings.tmdb_language)
         return TmdbDramas(self.storage, client)
 

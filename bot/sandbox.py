@@ -12,7 +12,6 @@ import shlex
 import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -436,6 +435,6 @@ def sandbox_settings(
     settings: Settings, database: Path | None
 ) -> tuple[Settings, tempfile.TemporaryDirectory[str] | None]:
     if database is not None:
-        return replace(settings, database_path=database, token=None), None
+        return settings.model_copy(update={"database_path": database, "token": None}), None
     folder = tempfile.TemporaryDirectory(prefix="drama-club-try-")
-    return replace(settings, database_path=Path(folder.name) / "club.sqlite3", token=None), folder
+    return settings.model_copy(update={"database_path": Path(folder.name) / "club.sqlite3", "token": None}), folder

@@ -1,21 +1,22 @@
-"""Settings, read once from the environment and `.env` into a frozen object.
+"""Settings, read once from the environment and `.env` into a frozen object (pydantic-settings).
 
 Nothing else in the project reads ``os.environ``. Every setting here is documented in
-``.env.example``; keep the two in step.
+``.env.example``; keep the two in step. Tokens are :class:`~pydantic.SecretStr`: they never show in
+a repr, a str or a log line.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic_core import PydanticCustomError, PydanticUseDefault
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = Path("data/club.sqlite3")
@@ -37,116 +38,88 @@ class SettingsError(Exception):
         self.problem = problem
 
 
-class Secret:
-    """A string that never shows itself in a repr, a str or a log line."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
+def _blank_is_default(value: object) -> object:
+    """``DEV_GUILD_ID=`` (or spaces alone) means the setting is not set."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise PydanticUseDefault()
+    return value
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    token: Secret | None = None
-    database_path: Path = DEFAULT_DATABASE_PATH
-    dev_guild_id: int | None = None
-    default_timezone: str = DEFAULT_TIMEZONE
-    log_level: str = DEFAULT_LOG_LEVEL
-    catalog_dir: Path = field(default=DEFAULT_CATALOG_DIR)
-    tmdb_token: Secret | None = None  # without it, TMDB look-ups are off
-    tmdb_api_url: str = DEFAULT_TMDB_API_URL
-    tmdb_language: str = DEFAULT_TMDB_LANGUAGE
+def _guild_id(value: object) -> object:
+    if isinstance(value, str) and not value.isdigit():
+        raise PydanticCustomError("setting", f"must be a numeric server id, not {value!r}")
+    return value
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(
+            "setting", f"must be an IANA time zone name such as Asia/Seoul, not {name!r}"
+        ) from None
+    return name
+
+
+def _log_level(value: str) -> str:
+    if value.upper() not in LOG_LEVELS:
+        raise PydanticCustomError("setting", f"must be one of {', '.join(LOG_LEVELS)}, not {value.upper()!r}")
+    return value.upper()
+
+
+def _api_url(value: str) -> str:
+    address = urlsplit(value)
+    if address.scheme not in ("http", "https") or not address.netloc or address.query or address.username:
+        raise PydanticCustomError("setting", f"must be an http(s) address such as {DEFAULT_TMDB_API_URL}")
+    return value.rstrip("/")
+
+
+def _language(value: str) -> str:
+    if not _LANGUAGE.match(value):
+        raise PydanticCustomError("setting", f"must be a language tag such as en-US or ko-KR, not {value!r}")
+    return value
+
+
+Optional = BeforeValidator(_blank_is_default)
+
+
+class Settings(BaseSettings):
+    """Each field is read from the environment variable its alias names, then from ``.env``."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", validate_by_name=True, env_file=None)
+
+    token: Annotated[SecretStr | None, Optional, Field(alias="DISCORD_TOKEN")] = None
+    database_path: Annotated[Path, Optional, Field(alias="DATABASE_PATH")] = DEFAULT_DATABASE_PATH
+    dev_guild_id: Annotated[int | None, Optional, BeforeValidator(_guild_id), Field(alias="DEV_GUILD_ID")] = None
+    default_timezone: Annotated[str, Optional, AfterValidator(_timezone), Field(alias="DEFAULT_TIMEZONE")] = (
+        DEFAULT_TIMEZONE
+    )
+    log_level: Annotated[str, Optional, AfterValidator(_log_level), Field(alias="LOG_LEVEL")] = DEFAULT_LOG_LEVEL
+    catalog_dir: Annotated[Path, Optional, Field(alias="CATALOG_DIR")] = DEFAULT_CATALOG_DIR
+    tmdb_token: Annotated[SecretStr | None, Optional, Field(alias="TMDB_TOKEN")] = None  # without it, TMDB is off
+    tmdb_api_url: Annotated[str, Optional, AfterValidator(_api_url), Field(alias="TMDB_API_URL")] = DEFAULT_TMDB_API_URL
+    tmdb_language: Annotated[str, Optional, AfterValidator(_language), Field(alias="TMDB_LANGUAGE")] = (
+        DEFAULT_TMDB_LANGUAGE
+    )
 
     @classmethod
-    def from_env(
-        cls,
-        environ: Mapping[str, str] | None = None,
-        *,
-        env_file: Path | None = Path(".env"),
-        require_token: bool = True,
-    ) -> Settings:
+    def from_env(cls, *, env_file: Path | None = Path(".env"), require_token: bool = True) -> Settings:
         """Read the settings; the process environment wins over the ``.env`` file.
 
         Raises :class:`SettingsError` naming the first bad setting.
         """
-        values: dict[str, str] = {}
-        if env_file is not None and env_file.is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
-
-        def get(name: str) -> str | None:
-            raw = values.get(name)
-            if raw is None:
-                return None
-            raw = raw.strip()
-            return raw or None
-
-        token = get("DISCORD_TOKEN")
-        if token is None and require_token:
+        options: dict[str, Any] = {"_env_file": env_file if env_file is not None and env_file.is_file() else None}
+        try:
+            settings = cls(**options)
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            raise SettingsError(str(first["loc"][0]), first["msg"]) from None
+        if settings.token is None and require_token:
             raise SettingsError("DISCORD_TOKEN", "is not set: paste your bot's token into .env")
-
-        guild_raw = get("DEV_GUILD_ID")
-        dev_guild_id: int | None = None
-        if guild_raw is not None:
-            if not guild_raw.isdigit():
-                raise SettingsError("DEV_GUILD_ID", f"must be a numeric server id, not {guild_raw!r}")
-            dev_guild_id = int(guild_raw)
-
-        timezone = get("DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
-        check_timezone_name(timezone, setting="DEFAULT_TIMEZONE")
-
-        log_level = (get("LOG_LEVEL") or DEFAULT_LOG_LEVEL).upper()
-        if log_level not in LOG_LEVELS:
-            raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
-
-        tmdb_token = get("TMDB_TOKEN")
-        tmdb_api_url = (get("TMDB_API_URL") or DEFAULT_TMDB_API_URL).rstrip("/")
-        address = urlsplit(tmdb_api_url)
-        if address.scheme not in ("http", "https") or not address.netloc or address.query or address.username:
-            raise SettingsError("TMDB_API_URL", f"must be an http(s) address such as {DEFAULT_TMDB_API_URL}")
-        tmdb_language = get("TMDB_LANGUAGE") or DEFAULT_TMDB_LANGUAGE
-        if not _LANGUAGE.match(tmdb_language):
-            raise SettingsError(
-                "TMDB_LANGUAGE", f"must be a language tag such as en-US or ko-KR, not {tmdb_language!r}"
-            )
-
-        database = get("DATABASE_PATH")
-        catalog = get("CATALOG_DIR")
-        return cls(
-            token=Secret(token) if token is not None else None,
-            database_path=Path(database) if database else DEFAULT_DATABASE_PATH,
-            dev_guild_id=dev_guild_id,
-            default_timezone=timezone,
-            log_level=log_level,
-            catalog_dir=Path(catalog) if catalog else DEFAULT_CATALOG_DIR,
-            tmdb_token=Secret(tmdb_token) if tmdb_token is not None else None,
-            tmdb_api_url=tmdb_api_url,
-            tmdb_language=tmdb_language,
-        )
+        return settings
 
     @property
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]
-
-
-def check_timezone_name(name: str, *, setting: str) -> ZoneInfo:
-    """Return the zone for an IANA name, or raise :class:`SettingsError` for ``setting``."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(setting, f"must be an IANA time zone name such as Asia/Seoul, not {name!r}") from None

@@ -12,9 +12,10 @@ import discord
 import pytest
 import pytest_asyncio
 import simcord
+from pydantic import SecretStr
 
 from bot.client import ClubTree, DramaClub, create_bot
-from bot.settings import DEFAULT_CATALOG_DIR, Secret, Settings
+from bot.settings import DEFAULT_CATALOG_DIR, Settings
 from bot.storage import Storage
 from tests import discord_spec, tmdb_spec
 from tests.tmdb_fake import TOKEN, FakeTmdb
@@ -53,7 +54,7 @@ def tmdb_settings(tmp_path: Path, catalog_dir: Path, tmdb: FakeTmdb) -> Settings
     return Settings(
         database_path=tmp_path / "club.sqlite3",
         catalog_dir=catalog_dir,
-        tmdb_token=Secret(TOKEN),
+        tmdb_token=SecretStr(TOKEN),
         tmdb_api_url=tmdb.url,
     )
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import discord
 import pytest
+from pydantic import SecretStr
 
 from bot import __main__ as entry
 from bot.client import DramaClub
-from bot.settings import DEFAULT_CATALOG_DIR, Secret, Settings
+from bot.settings import DEFAULT_CATALOG_DIR, Settings
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -104,7 +105,7 @@ async def test_a_signal_closes_everything_and_exits_0(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
 ) -> None:
     seen = offline(monkeypatch)
-    settings = Settings(token=Secret("test-token"), database_path=tmp_path / "db.sqlite3")
+    settings = Settings(token=SecretStr("test-token"), database_path=tmp_path / "db.sqlite3")
 
     sender = asyncio.create_task(signal_when_connected(seen, sig))
     status = await asyncio.wait_for(entry.run_bot(settings), timeout=10)
@@ -149,7 +150,7 @@ async def test_the_bot_refuses_to_start_on_a_file_of_ten_thousand_nested_arrays(
 ) -> None:
     offline(monkeypatch)
     (tmp_path / "deep.toml").write_text(DEEP)
-    settings = Settings(token=Secret("t"), database_path=tmp_path / "db.sqlite3", catalog_dir=tmp_path)
+    settings = Settings(token=SecretStr("t"), database_path=tmp_path / "db.sqlite3", catalog_dir=tmp_path)
     assert await entry.run_bot(settings) == 2
     assert capsys.readouterr().err.strip() == f"kdrama-bot: {DEEP_PROBLEM}"
 
@@ -171,7 +172,7 @@ async def test_a_database_path_that_cannot_hold_a_database_stops_with_one_line(
     path = tmp_path / where if where == "folder" else Path(where)
     if where == "folder":
         path.mkdir()
-    status = await entry.run_bot(Settings(token=Secret("t"), database_path=path))
+    status = await entry.run_bot(Settings(token=SecretStr("t"), database_path=path))
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert status == 2
     assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} ") and problem in line
@@ -187,7 +188,7 @@ async def test_no_network_ends_with_one_line_and_status_1(
         "Cannot connect to host discord.com:443 ssl:default [Name or service not known]"
     )
     offline(monkeypatch, login_error=down)
-    status = await entry.run_bot(Settings(token=Secret("t"), database_path=tmp_path / "db.sqlite3"))
+    status = await entry.run_bot(Settings(token=SecretStr("t"), database_path=tmp_path / "db.sqlite3"))
     assert status == 1
     assert capsys.readouterr().err.strip().splitlines() == [
         "kdrama-bot: cannot reach Discord (Cannot connect to host discord.com:443 ssl:default [Name or service not "
@@ -205,7 +206,7 @@ async def test_a_start_does_not_warn_about_voice_libraries_the_bot_never_uses(
     seen = offline(monkeypatch)
     caplog.set_level("WARNING")
     stopper = asyncio.create_task(signal_when_connected(seen, signal.SIGTERM))
-    assert await entry.run_bot(Settings(token=Secret("t"), database_path=tmp_path / "db.sqlite3")) == 0
+    assert await entry.run_bot(Settings(token=SecretStr("t"), database_path=tmp_path / "db.sqlite3")) == 0
     await stopper
     assert [r.getMessage() for r in caplog.records if "not installed" in r.getMessage()] == []
 
@@ -214,7 +215,7 @@ async def test_a_rejected_token_ends_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     offline(monkeypatch, login_error=discord.LoginFailure("Improper token has been passed."))
-    settings = Settings(token=Secret("rejected-secret"), database_path=tmp_path / "db.sqlite3")
+    settings = Settings(token=SecretStr("rejected-secret"), database_path=tmp_path / "db.sqlite3")
     status = await entry.run_bot(settings)
     captured = capsys.readouterr()
     assert status == 2
@@ -228,7 +229,7 @@ async def test_the_token_is_never_logged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     seen = offline(monkeypatch)
-    settings = Settings(token=Secret("test-token"), database_path=tmp_path / "db.sqlite3")
+    settings = Settings(token=SecretStr("test-token"), database_path=tmp_path / "db.sqlite3")
 
     caplog.set_level("DEBUG")
     stopper = asyncio.create_task(signal_when_connected(seen, signal.SIGTERM))

@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.settings import DEFAULT_CATALOG_DIR, DEFAULT_DATABASE_PATH, Settings, SettingsError
 
+SETTINGS = (
+    "DISCORD_TOKEN",
+    "DATABASE_PATH",
+    "DEV_GUILD_ID",
+    "DEFAULT_TIMEZONE",
+    "LOG_LEVEL",
+    "CATALOG_DIR",
+    "TMDB_TOKEN",
+    "TMDB_API_URL",
+    "TMDB_LANGUAGE",
+)
 
-def read(environ: dict[str, str], env_file: Path | None = None) -> Settings:
-    return Settings.from_env(environ, env_file=env_file)
+
+@pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Settings]:
+    """Read the settings from exactly ``environ`` (and ``env_file``), as the program does."""
+
+    def read(environ: dict[str, str], env_file: Path | None = None) -> Settings:
+        for name in SETTINGS:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        return Settings.from_env(env_file=env_file)
+
+    return read
 
 
-def test_defaults_with_only_a_token() -> None:
+def test_defaults_with_only_a_token(read: Callable[..., Settings]) -> None:
     settings = read({"DISCORD_TOKEN": "abc.def.ghi"})
-    assert settings.token is not None and settings.token.reveal() == "abc.def.ghi"
+    assert settings.token is not None and settings.token.get_secret_value() == "abc.def.ghi"
     assert settings.database_path == DEFAULT_DATABASE_PATH == Path("data/club.sqlite3")
     assert settings.dev_guild_id is None
     assert settings.default_timezone == "Asia/Seoul"
@@ -27,7 +50,7 @@ def test_defaults_with_only_a_token() -> None:
     assert settings.tmdb_language == "en-US"
 
 
-def test_every_setting_is_read() -> None:
+def test_every_setting_is_read(read: Callable[..., Settings]) -> None:
     settings = read(
         {
             "DISCORD_TOKEN": "t",
@@ -41,7 +64,7 @@ def test_every_setting_is_read() -> None:
             "TMDB_LANGUAGE": "ko-KR",
         }
     )
-    assert settings.tmdb_token is not None and settings.tmdb_token.reveal() == "eyJ-read-access"
+    assert settings.tmdb_token is not None and settings.tmdb_token.get_secret_value() == "eyJ-read-access"
     assert settings.tmdb_api_url == "http://127.0.0.1:8080"
     assert settings.tmdb_language == "ko-KR"
     assert settings.database_path == Path("/tmp/x.sqlite3")
@@ -51,11 +74,11 @@ def test_every_setting_is_read() -> None:
     assert settings.catalog_dir == Path("/srv/dramas")
 
 
-def test_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+def test_dotenv_file_is_read_and_the_environment_wins(read: Callable[..., Settings], tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("DISCORD_TOKEN=from-file\nDEFAULT_TIMEZONE=Asia/Tokyo\n")
     settings = read({"DEFAULT_TIMEZONE": "America/New_York"}, env_file)
-    assert settings.token is not None and settings.token.reveal() == "from-file"
+    assert settings.token is not None and settings.token.get_secret_value() == "from-file"
     assert settings.default_timezone == "America/New_York"
 
 
@@ -73,7 +96,9 @@ def test_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"DISCORD_TOKEN": "t", "TMDB_LANGUAGE": "korean"}, "TMDB_LANGUAGE", "language tag"),
     ],
 )
-def test_bad_settings_name_the_setting_and_the_example_file(environ: dict[str, str], setting: str, words: str) -> None:
+def test_bad_settings_name_the_setting_and_the_example_file(
+    read: Callable[..., Settings], environ: dict[str, str], setting: str, words: str
+) -> None:
     with pytest.raises(SettingsError) as caught:
         read(environ)
     assert caught.value.setting == setting
@@ -82,7 +107,7 @@ def test_bad_settings_name_the_setting_and_the_example_file(environ: dict[str, s
     assert str(caught.value).endswith("(see .env.example)")
 
 
-def test_the_token_never_shows_itself() -> None:
+def test_the_token_never_shows_itself(read: Callable[..., Settings]) -> None:
     settings = read({"DISCORD_TOKEN": "super-secret-token", "TMDB_TOKEN": "tmdb-secret-token"})
     assert "super-secret-token" not in repr(settings)
     assert "tmdb-secret-token" not in repr(settings)
@@ -92,17 +117,8 @@ def test_the_token_never_shows_itself() -> None:
 
 def test_example_file_documents_every_setting() -> None:
     example = (Path(__file__).parent.parent / ".env.example").read_text()
-    for name in (
-        "DISCORD_TOKEN",
-        "DATABASE_PATH",
-        "DEV_GUILD_ID",
-        "DEFAULT_TIMEZONE",
-        "LOG_LEVEL",
-        "CATALOG_DIR",
-        "TMDB_TOKEN",
-        "TMDB_API_URL",
-        "TMDB_LANGUAGE",
-    ):
+    assert {field.alias for field in Settings.model_fields.values()} == set(SETTINGS)
+    for name in SETTINGS:
         assert f"\n{name}=" in f"\n{example}" or f"\n# {name}=" in f"\n{example}", name
     # a comment explains each one
     lines = example.splitlines()

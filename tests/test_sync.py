@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import discord
 import simcord
 
@@ -59,7 +57,7 @@ async def test_a_changed_tree_or_force_syncs_again(settings: Settings, storage: 
 
 
 async def test_dev_guild_gets_the_commands_at_once(settings: Settings, storage: Storage) -> None:
-    guild_settings = replace(settings, dev_guild_id=4242)
+    guild_settings = settings.model_copy(update={"dev_guild_id": 4242})
     bot = create_bot(guild_settings, storage)
     async with simcord.run(bot, strict_sync=False) as env:
         (path,) = command_puts(env)

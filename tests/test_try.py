@@ -253,13 +253,14 @@ async def test_try_says_plainly_that_tmdb_is_off(capsys: pytest.CaptureFixture[s
 
 
 async def test_try_looks_titles_up_on_tmdb_when_a_token_is_set(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.settings import Secret
+    from pydantic import SecretStr
+
     from tests.tmdb_fake import TOKEN, FakeTmdb, start
 
     fake = FakeTmdb()
     runner = await start(fake)
     try:
-        settings = Settings(tmdb_token=Secret(TOKEN), tmdb_api_url=fake.url)
+        settings = Settings(tmdb_token=SecretStr(TOKEN), tmdb_api_url=fake.url)
         status = await entry.try_bot(settings, try_args("/drama title:Fixture Courtroom"))
         out = capsys.readouterr().out
     finally:
