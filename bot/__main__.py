@@ -28,7 +28,7 @@ from bot.settings import Settings, SettingsError
 from bot.storage import Storage, StorageError
 
 if TYPE_CHECKING:
-    from bot.sandbox import Sandbox
+    from trial.sandbox import Sandbox
 
 log = logging.getLogger("bot")
 
@@ -119,7 +119,7 @@ def validate_catalog(paths: Sequence[Path]) -> int:
 
 async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
     """``kdrama-bot try``: one command, a script (``--file``) or an interactive prompt."""
-    from bot.sandbox import Sandbox, TryError, check_database, sandbox_settings
+    from trial.sandbox import Sandbox, TryError, check_database, sandbox_settings
 
     try:
         note = check_database(args.database, upgrade=args.upgrade) if args.database else None

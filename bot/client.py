@@ -1,7 +1,6 @@
 """The bot's frame: builds the discord.py bot, loads the catalog, routes every command error.
 
-This module, :mod:`bot.__main__` and the terminal simulator (:mod:`bot.sandbox`) are the only modules
-in ``bot/`` that import discord.
+This module and :mod:`bot.__main__` are the only modules in ``bot/`` that import discord.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 
 from bot import __main__ as entry
 from bot.settings import Settings
-from bot.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
+from trial.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,8 +1,7 @@
 """``kdrama-bot try``: the real bot against a simulated Discord server, printed in the terminal.
 
 The same :func:`bot.client.create_bot`, cogs, storage and catalog run inside simcord, an in-memory
-Discord. This module belongs to the frame (it imports discord); simcord is an optional
-dependency (``pip install -e ".[try]"``), imported only when ``try`` runs.
+Discord.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from discord import app_commands
 
 from bot.client import DramaClub, create_bot
 from bot.settings import Settings
-from bot.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
+from trial.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
 from bot.storage import Storage, bundled_migrations
 
 if TYPE_CHECKING:
