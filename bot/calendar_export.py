@@ -37,4 +37,5 @@ def parties_calendar(
         event.add("location", party.location or ("Discord voice channel" if party.voice_channel_id else "Online"))
         event.add("description", f"Drama Club watch party in {server_name}: {title}, {party.episodes_label}.")
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

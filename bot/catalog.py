@@ -67,22 +67,14 @@ class CatalogError(UserError):
 # -- the schema's building blocks ------------------------------------------------------------
 
 
-def _text(limit: int) -> Any:
+def _chars(limit: int) -> StringConstraints:
     """Text of 1 to ``limit`` characters, surrounding spaces trimmed."""
-    return Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=limit)]
+    return StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=limit)
 
 
 def _absent_if_blank(value: object) -> object:
     """An optional text field left blank (``url = ""``) is the same as one left out."""
     return None if isinstance(value, str) and not value.strip() else value
-
-
-def _optional_text(limit: int) -> Any:
-    return Annotated[_text(limit) | None, BeforeValidator(_absent_if_blank)]
-
-
-def _texts(limit: int = MAX_NAME, entries: int = MAX_LIST) -> Any:
-    return Annotated[tuple[_text(limit), ...], Field(max_length=entries)]
 
 
 def _between(low: int, high: int) -> AfterValidator:
@@ -92,10 +84,6 @@ def _between(low: int, high: int) -> AfterValidator:
         return value
 
     return AfterValidator(check)
-
-
-def _whole(low: int, high: int, *, optional: bool = False) -> Any:
-    return Annotated[int | None if optional else int, Field(strict=True), _between(low, high)]
 
 
 def _calendar_day(value: object) -> object:
@@ -152,45 +140,59 @@ class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Blank = BeforeValidator(_absent_if_blank)
+Strict = Field(strict=True)
+Name = Annotated[str, _chars(MAX_NAME)]
+Title = Annotated[str, _chars(MAX_TITLE)]
+Text = Annotated[str, _chars(MAX_TEXT)]
+Note = Annotated[str, _chars(MAX_NOTE)]
+Headline = Annotated[str, _chars(MAX_HEADLINE)]
+Names = Annotated[tuple[Name, ...], Field(max_length=MAX_LIST)]
+
+
 # -- the schema: what a drama file may hold -----------------------------------------------------
 
 
 class DramaInfo(_Table):
     """The ``[drama]`` table."""
 
-    id: Annotated[_optional_text(MAX_NAME), AfterValidator(_id)] = None
-    title: Annotated[_text(MAX_TITLE), AfterValidator(_visible)]
-    native_title: _optional_text(MAX_TITLE) = None
-    aliases: _texts(MAX_TITLE) = ()
-    year: _whole(1950, 2100)
-    episode_count: _whole(1, MAX_EPISODES)
-    episode_minutes: _whole(1, MAX_MINUTES)
-    network: _optional_text(MAX_NAME) = None
-    genres: _texts() = ()
-    tropes: _texts() = ()
-    plot: _optional_text(MAX_TEXT) = None
-    sources: Annotated[_texts(MAX_SOURCE, MAX_SOURCES), AfterValidator(_some_source)] = Field((), validate_default=True)
-    tmdb_id: _whole(1, 2**31 - 1, optional=True) = None  # the same drama on TMDB: search shows it once
+    id: Annotated[Name | None, Blank, AfterValidator(_id)] = None
+    title: Annotated[Title, AfterValidator(_visible)]
+    native_title: Annotated[Title | None, Blank] = None
+    aliases: Annotated[tuple[Title, ...], Field(max_length=MAX_LIST)] = ()
+    year: Annotated[int, Strict, _between(1950, 2100)]
+    episode_count: Annotated[int, Strict, _between(1, MAX_EPISODES)]
+    episode_minutes: Annotated[int, Strict, _between(1, MAX_MINUTES)]
+    network: Annotated[Name | None, Blank] = None
+    genres: Names = ()
+    tropes: Names = ()
+    plot: Annotated[Text | None, Blank] = None
+    sources: Annotated[
+        tuple[Annotated[str, _chars(MAX_SOURCE)], ...], Field(max_length=MAX_SOURCES), AfterValidator(_some_source)
+    ] = Field((), validate_default=True)
+    tmdb_id: Annotated[int | None, Strict, _between(1, 2**31 - 1)] = (
+        None  # the same drama on TMDB: search shows it once
+    )
 
 
 class EpisodeEntry(_Table):
     """One ``[[episodes]]`` table: what the file says about one episode."""
 
     number: Annotated[int, Field(strict=True)]
-    minutes: _whole(1, MAX_MINUTES, optional=True) = None
+    minutes: Annotated[int | None, Strict, _between(1, MAX_MINUTES)] = None
     air_date: Annotated[date | None, BeforeValidator(_calendar_day)] = None
-    title: _optional_text(MAX_NAME) = None
+    title: Annotated[Name | None, Blank] = None
 
 
 class CastEntry(_Table):
     """One ``[[cast]]`` table."""
 
-    actor: Annotated[_text(MAX_NAME), AfterValidator(_findable)]
-    character: _text(MAX_NAME)
+    actor: Annotated[Name, AfterValidator(_findable)]
+    character: Name
     role: Annotated[Literal["lead", "supporting", "cameo"], BeforeValidator(_role)] = "supporting"
-    character_aliases: _texts() = ()  # spellings reviews use
-    actor_aliases: _texts() = ()  # other romanizations of the actor's name
-    note: _optional_text(MAX_NOTE) = None
+    character_aliases: Names = ()  # spellings reviews use
+    actor_aliases: Names = ()  # other romanizations of the actor's name
+    note: Annotated[Note | None, Blank] = None
 
     def to_member(self) -> CastMember:
         return CastMember(self.actor, self.character, self.role, self.character_aliases, self.actor_aliases, self.note)
@@ -199,19 +201,19 @@ class CastEntry(_Table):
 class PointEntry(_Table):
     """One ``[[review.points]]`` table."""
 
-    topic: _text(MAX_NAME)
-    text: _text(MAX_POINT)
+    topic: Name
+    text: Annotated[str, _chars(MAX_POINT)]
     spoiler_from_episode: Annotated[int | None, Field(strict=True)] = None
 
 
 class ReviewEntry(_Table):
     """The ``[review]`` table: a summary of one review, in the club's own words."""
 
-    source: _text(MAX_HEADLINE)
-    headline: _text(MAX_HEADLINE)
-    summary: _text(MAX_TEXT)
-    verdict: _text(MAX_NOTE)
-    url: _optional_text(MAX_URL) = None
+    source: Headline
+    headline: Headline
+    summary: Text
+    verdict: Note
+    url: Annotated[Annotated[str, _chars(MAX_URL)] | None, Blank] = None
     points: Annotated[tuple[PointEntry, ...], Field(max_length=MAX_POINTS)] = ()
 
     def to_review(self) -> Review:

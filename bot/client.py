@@ -24,6 +24,8 @@ from bot.catalog import load_catalog_dir
 from bot.club_catalog import ClubCatalog
 from bot.dramas import Dramas
 from bot.errors import UserError
+from bot.parties import PartyStore
+from bot.planning import Planner
 from bot.search import Indexes
 from bot.settings import Settings
 from bot.storage import Storage
@@ -152,6 +154,7 @@ class DramaClub(commands.Bot):
 
     catalog: ClubCatalog
     dramas: Dramas
+    planner: Planner[Interaction]
 
     def __init__(
         self, settings: Settings, storage: Storage, *, force_sync: bool = False, keep_tmdb_connections: bool = True
@@ -179,6 +182,10 @@ class DramaClub(commands.Bot):
         self.catalog = await ClubCatalog.load(self.storage, indexes)
         log.info("Catalog loaded: %d dramas from %s", len(dramas), self.settings.catalog_dir)
         self.dramas = Dramas(self.catalog, self._tmdb())
+        # Planning's Discord side belongs to the watch-party feature, whose modules import this one.
+        from cogs.watchparty._calendar import DiscordCalendar
+
+        self.planner = Planner(PartyStore(self.storage), DiscordCalendar(self))
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)

@@ -21,20 +21,13 @@ from bot.drama import Drama
 from bot.errors import UserError
 from bot.folding import fold, fold_name, fold_title
 from bot.search import PREFIX, Indexes, Person, merge_people, pick, title_order
-from bot.storage import Storage
+from bot.storage import DRAMA_RECORDS, Storage
 from bot.text import clip
 
 log = logging.getLogger(__name__)
 
 # The server's records that point at a drama (their ``guild_id`` and ``drama_slug`` columns), as a
 # member names them: /catalog remove refuses while any exist.
-REFERENCES = {
-    "votes": ("vote", "votes"),
-    "watch_parties": ("watch party", "watch parties"),
-    "watch_series": ("watch series", "watch series"),
-    "follows": ("follow", "follows"),
-    "suggestions": ("suggestion on the watchlist", "suggestions on the watchlist"),
-}
 
 
 def _shown(query: str) -> str:
@@ -342,7 +335,7 @@ class ClubCatalog:
         """Remove a drama this server added; return the shipped drama that shows again, if any.
 
         A drama of the server's own is refused while the server's records point at it
-        (:data:`REFERENCES`); they are counted and the drama deleted in one transaction.
+        (:data:`bot.storage.DRAMA_RECORDS`); they are counted and the drama deleted in one transaction.
         """
         async with self._lock:
             shelf = self._shelves.get(guild_id)
@@ -361,7 +354,7 @@ class ClubCatalog:
             async with self._storage.transaction() as db:
                 if shipped is None:
                     used = []
-                    for table, (one, many) in REFERENCES.items():
+                    for table, (one, many) in DRAMA_RECORDS.items():
                         row = await db.fetchone(
                             f"SELECT count(*) FROM {table} WHERE guild_id = ? AND drama_slug = ?",
                             (guild_id, drama.slug),

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.drama import Drama
 from bot.errors import UserError
-from bot.storage import Storage, Transaction
+from bot.storage import Row, Storage, Transaction
 from bot.times import instant, iso, localize
 
 DEFAULT_AIR_TIME = "21:00"
@@ -79,12 +78,12 @@ _FOLLOW_COLUMNS = (
 )
 
 
-def _follow(row: Sequence[object]) -> Follow:
-    return Follow(*row[:9])  # type: ignore[arg-type]
+def _follow(row: Row) -> Follow:
+    return Follow(*row[:9])
 
 
-def _announcement(row: Sequence[object]) -> Announcement:
-    return Announcement(_follow(row), int(row[9]), instant(str(row[10])), bool(row[11]))  # type: ignore[call-overload]
+def _announcement(row: Row) -> Announcement:
+    return Announcement(_follow(row), int(row[9]), instant(str(row[10])), bool(row[11]))
 
 
 class FollowStore:
@@ -139,6 +138,7 @@ class FollowStore:
         row = await db.fetchone(
             "SELECT count(*) FROM announcements WHERE follow_id = ? AND state = 'pending'", (follow.id,)
         )
+        assert row is not None  # count(*) always answers
         return int(row[0])
 
     async def of(self, guild_id: int, drama_slug: str) -> Follow | None:

@@ -252,6 +252,13 @@ class PartyStore:
                 )
             return [_party(r) for r in await db.fetchall(_SERIES_PARTIES, (last.series_id,))]
 
+    async def planned_dramas(self, slug_prefix: str) -> list[str]:
+        """The dramas whose ids start with ``slug_prefix`` that any server has planned parties of."""
+        rows = await self._storage.fetchall(
+            "SELECT DISTINCT drama_slug FROM watch_series WHERE drama_slug LIKE ? || '%'", (slug_prefix,)
+        )
+        return [str(row[0]) for row in rows]
+
     async def planned_at(self, guild_id: int, drama_slug: str, starts_at: datetime) -> list[Party]:
         """The parties of the series of this drama whose first party starts then, if there is one."""
         rows = await self._storage.fetchall(

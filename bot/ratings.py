@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bot.drama import Drama
 from bot.errors import UserError
-from bot.storage import Storage
+from bot.storage import Row, Storage
 from bot.times import instant, iso
 
 MAX_COMMENT = 300
@@ -166,17 +166,17 @@ class Ranked:
         return bayesian(self.mean, self.count)
 
 
-def _vote(row: object) -> Vote:
+def _vote(row: Row) -> Vote:
     return Vote(
-        guild_id=row["guild_id"],  # type: ignore[index]
-        drama_slug=row["drama_slug"],  # type: ignore[index]
-        episode=row["episode"],  # type: ignore[index]
-        user_id=row["user_id"],  # type: ignore[index]
-        half_points=row["half_points"],  # type: ignore[index]
-        comment=row["comment"],  # type: ignore[index]
-        updated_at=instant(row["updated_at"]),  # type: ignore[index]
-        private=bool(row["private"]),  # type: ignore[index]
-        member_name=row["member_name"],  # type: ignore[index]
+        guild_id=row["guild_id"],
+        drama_slug=row["drama_slug"],
+        episode=row["episode"],
+        user_id=row["user_id"],
+        half_points=row["half_points"],
+        comment=row["comment"],
+        updated_at=instant(row["updated_at"]),
+        private=bool(row["private"]),
+        member_name=row["member_name"],
     )
 
 

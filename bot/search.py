@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import bisect
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
 from bot.drama import CastMember, Drama
 from bot.folding import fold, fold_name, fold_title, words
+
+K = TypeVar("K")  # what a score is for: a drama's slug, a TMDB id
 
 EXACT = 200.0  # the score of a key that matches exactly; fuzzy scores are 0..100
 PREFIX = 150.0  # the score of a key the query is the start of (autocomplete only)
@@ -126,7 +129,7 @@ def _best_owners(matches: Iterable[tuple[float, list[str]]], limit: int) -> dict
     return best
 
 
-def pick(scores: dict[str, float]) -> tuple[list[str], list[str]]:
+def pick(scores: Mapping[K, float]) -> tuple[list[K], list[K]]:
     """Decide what a typed query meant: ``(meant, suggestions)``.
 
     ``meant`` holds one id when the query is clear, several when they tie exactly (a title two

@@ -26,8 +26,18 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 
+# Every table whose rows are a server's records of a drama (its ``drama_slug``), with what one
+# row and several are called. A drama with such records is kept; the migrations define them.
+DRAMA_RECORDS = {
+    "votes": ("vote", "votes"),
+    "watch_parties": ("watch party", "watch parties"),
+    "watch_series": ("watch series", "watch series"),
+    "follows": ("follow", "follows"),
+    "suggestions": ("suggestion on the watchlist", "suggestions on the watchlist"),
+}
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+Row = aiosqlite.Row
 
 
 class StorageError(Exception):
@@ -201,6 +211,16 @@ class Storage:
     async def fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._lock:
             return await _fetchall(self._db, sql, parameters)
+
+    async def recorded_dramas(self, slug_prefix: str) -> set[str]:
+        """The dramas whose ids start with ``slug_prefix`` that any server has records of."""
+        found: set[str] = set()
+        for table in DRAMA_RECORDS:  # table names are this module's constants, never input
+            rows = await self.fetchall(
+                f"SELECT DISTINCT drama_slug FROM {table} WHERE drama_slug LIKE ? || '%'", (slug_prefix,)
+            )
+            found.update(str(row[0]) for row in rows)
+        return found
 
     # -- command registration ------------------------------------------------------------
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, TypeVar
 
 import aiohttp
 
 from bot.errors import UserError
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +63,12 @@ def _answer() -> TmdbUnavailable:
     return TmdbUnavailable("answer", f"TMDB sent an answer I can't read; try again later. {STILL_WORKS}")
 
 
-async def shared(running: dict[Any, asyncio.Task[Any]], key: object, make: Callable[[], Awaitable[Any]]) -> Any:
+async def shared(running: dict[Any, asyncio.Task[Any]], key: object, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """``make()``'s result, run once for every caller asking with ``key`` while it runs. A caller
     that gives up (autocomplete's deadline) leaves it running for the others."""
-    task = running.get(key)
+    task: asyncio.Task[T] | None = running.get(key)
     if task is None:
-        task = asyncio.ensure_future(make())
+        task = asyncio.create_task(make())
         running[key] = task
         task.add_done_callback(lambda _: running.pop(key, None))
     return await asyncio.shield(task)

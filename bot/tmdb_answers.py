@@ -80,7 +80,7 @@ def _episodes(data: dict[str, Any], show_minutes: int | None) -> tuple[list[Epis
             (e for e in listed if isinstance(e.get("episode_number"), int)), key=lambda e: e["episode_number"]
         )
         if not listed:  # the season's episodes were not appended: their count, without dates
-            count = season.get("episode_count") if isinstance(season.get("episode_count"), int) else 0
+            count = season["episode_count"] if isinstance(season.get("episode_count"), int) else 0
             listed = [{"episode_number": n} for n in range(1, count + 1)]
         first = len(episodes) + 1
         for entry in listed:

@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.errors import UserError
-from bot.storage import Storage, Transaction
+from bot.storage import Row, Storage, Transaction
 from bot.text import clip
 from bot.times import instant, iso
 
@@ -88,31 +89,23 @@ _SUGGESTION = (
 _PICK = "SELECT id, guild_id, channel_id, message_id, host_id, ends_at, closed_at IS NOT NULL FROM picks"
 
 
-def _suggestion(row: Sequence[object]) -> Suggestion:
+def _suggestion(row: Row | tuple[Any, ...]) -> Suggestion:
     return Suggestion(
         int(row[0]),
         int(row[1]),
         str(row[2]),
         int(row[3]),
         row[4],
-        instant(str(row[5])),  # type: ignore[arg-type]
+        instant(str(row[5])),
         int(row[6]),
         int(row[7]),
         bool(row[8]),
-        int(row[9]),  # type: ignore[call-overload]
+        int(row[9]),
     )
 
 
-def _pick(row: Sequence[object]) -> Pick:
-    return Pick(
-        int(row[0]),
-        int(row[1]),
-        int(row[2]),
-        row[3],
-        int(row[4]),
-        instant(str(row[5])),
-        bool(row[6]),  # type: ignore[arg-type, call-overload]
-    )
+def _pick(row: Row) -> Pick:
+    return Pick(int(row[0]), int(row[1]), int(row[2]), row[3], int(row[4]), instant(str(row[5])), bool(row[6]))
 
 
 class Watchlist:

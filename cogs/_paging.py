@@ -19,7 +19,7 @@ class PageView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.pages = pages
         self.index = 0
-        self.message: discord.InteractionMessage | None = None
+        self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
         self._update_buttons()
 
     def _update_buttons(self) -> None:

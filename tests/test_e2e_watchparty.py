@@ -12,6 +12,8 @@ import discord
 import icalendar
 import pytest
 
+from bot.drama import Drama
+from bot.parties import Party
 from tests.conftest import Club
 
 START = "2026-01-10 20:00"  # Asia/Seoul, the default zone: 11:00 UTC
@@ -350,20 +352,20 @@ async def test_a_party_cancelled_or_given_an_event_while_its_event_is_made_keeps
 ) -> None:
     """While the events are being made, a host cancels episode 2's party and another run of the
     same plan gives episode 1's party an event first: the events made for those two are deleted."""
-    cog = club.bot.get_cog("WatchParty")
-    store = cog.store  # type: ignore[attr-defined]
-    make = cog._create_event  # type: ignore[attr-defined]
+    calendar = club.bot.planner.calendar
+    store = club.bot.planner.store
+    make = calendar.create_event
     other: list[int] = []
 
-    async def meanwhile(guild: discord.Guild, title: str, party):  # type: ignore[no-untyped-def]
+    async def meanwhile(drama: Drama, party: Party) -> int:
         if party.number == 1:
-            other.append(await make(guild, title, party))  # the other run's event, stored first
+            other.append(await make(drama, party))  # the other run's event, stored first
             await store.record_events(party.series_id, None, {party.id: other[0]})
         if party.number == 2:
             assert await store.cancel([party.id], discord.utils.utcnow()) == {party.id: None}
-        return await make(guild, title, party)
+        return await make(drama, party)
 
-    monkeypatch.setattr(cog, "_create_event", meanwhile)
+    monkeypatch.setattr(calendar, "create_event", meanwhile)
     await schedule(club)
 
     deleted = [r.path for r in club.env.http_requests if r.method == "DELETE" and "/scheduled-events/" in r.path]
@@ -434,14 +436,14 @@ async def test_a_drama_with_parties_cannot_be_removed_from_the_catalog(club: Clu
 
 
 async def test_a_bug_behind_a_button_shows_an_error_id(club: Club, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cogs.watchparty import WatchPartyCog
+    from bot.parties import PartyStore
 
     announcement = await schedule(club)
 
-    async def broken(self: WatchPartyCog, *args: object, **kwargs: object) -> None:
+    async def broken(self: PartyStore, *args: object, **kwargs: object) -> None:
         raise RuntimeError("rsvp exploded")
 
-    monkeypatch.setattr(WatchPartyCog, "rsvp", broken)
+    monkeypatch.setattr(PartyStore, "join", broken)
     result = await club.alice.click(announcement, label="Join")
     assert result.ephemeral and "error id `" in result.response.content
     assert "exploded" not in result.response.content

@@ -21,8 +21,8 @@ from discord import app_commands
 
 from bot.client import DramaClub, create_bot
 from bot.settings import Settings
-from trial.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
 from bot.storage import Storage, bundled_migrations
+from trial.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
 
 if TYPE_CHECKING:
     import simcord

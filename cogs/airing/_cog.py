@@ -26,13 +26,15 @@ from bot.follows import (
     parse_air_time,
     still_airs,
 )
+from bot.parties import Party
 from bot.times import zone
 from bot.tmdb import TmdbNotFound, TmdbUnavailable
 from bot.tmdb_answers import tmdb_id_of
-from cogs import _render as render
+from cogs import _render as common
 from cogs._checks import host
 from cogs._loops import DueLoop
 from cogs._options import DramaOption, TimezoneOption, answer
+from cogs.airing import _render as render
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +55,16 @@ class AiringCog(commands.Cog, name="Airing"):
 
     async def cog_load(self) -> None:
         self._announcements.start()
+        self.bot.planner.on_added.append(self._planned)
         if self.bot.dramas.tmdb is not None:
             self._refresh.start()
 
     async def cog_unload(self) -> None:
+        self.bot.planner.on_added.remove(self._planned)
         self._announcements.stop()
         self._refresh.stop()
 
-    @commands.Cog.listener()
-    async def on_watch_series_planned(self, drama: Drama) -> None:
+    def _planned(self, drama: Drama, parties: list[Party]) -> None:
         """A plan of a drama that airs grows as TMDB dates its episodes: look at it daily."""
         if drama.airing:
             self._refresh.wake(self._next_refresh)
@@ -181,7 +184,7 @@ class AiringCog(commands.Cog, name="Airing"):
         coming = await self.store.upcoming(interaction.guild_id, now, now + timedelta(days=days))
         if not coming:
             raise UserError(
-                f"No followed episode airs in the next {render.counted(days, 'day')}. "
+                f"No followed episode airs in the next {common.counted(days, 'day')}. "
                 "Follow a drama that airs with `/follow add`, and its episodes show here."
             )
         titles = {
@@ -211,16 +214,17 @@ class AiringCog(commands.Cog, name="Airing"):
         drama = await self.bot.dramas.get(follow.drama_slug, follow.guild_id)
         guild = self.bot.get_guild(follow.guild_id)
         channel = guild.get_channel(follow.channel_id) if guild is not None else None
-        what = f"Episode {announcement.episode} ({render.plain_date(announcement.airs_at.date())})"
+        what = f"Episode {announcement.episode} ({common.plain_date(announcement.airs_at.date())})"
         if drama is None or guild is None or not isinstance(channel, discord.TextChannel):
             log.warning("Could not announce %s of %s: the channel is gone", what, follow.drama_slug)
             await self.store.note_problem(follow.id, f"{what} was not announced: its channel is gone.")
             return
         perms = channel.permissions_for(guild.me)
         if not (perms.view_channel and perms.send_messages):
-            problem = f"{what} was not announced: I lack **Send Messages** in {channel.mention}."
             log.warning("Could not announce %s of %s in channel %s: no permission", what, drama.slug, channel.id)
-            await self.store.note_problem(follow.id, problem)
+            await self.store.note_problem(
+                follow.id, f"{what} was not announced: I lack **Send Messages** in {channel.mention}."
+            )
             return
         mentions = discord.AllowedMentions(roles=[discord.Object(follow.role_id)] if follow.role_id else False)
         try:
@@ -232,7 +236,7 @@ class AiringCog(commands.Cog, name="Airing"):
             log.warning("Could not announce %s of %s: %s", what, drama.slug, error)
             await self.store.note_problem(follow.id, f"{what} was not announced: Discord refused ({error.status}).")
             return
-        problem = None
+        problem: str | None = None
         if not perms.create_public_threads:
             problem = f"{what} had no thread: I lack **Create Public Threads** in {channel.mention}."
             log.warning("No thread for %s of %s in channel %s: no permission", what, drama.slug, channel.id)
@@ -266,14 +270,11 @@ class AiringCog(commands.Cog, name="Airing"):
         if tmdb is None:
             return False
         follows = await self.store.every()
-        planned = await self.bot.storage.fetchall(
-            "SELECT DISTINCT drama_slug FROM watch_series WHERE drama_slug LIKE ?", (TMDB_PREFIX + "%",)
-        )
         slugs = {f.drama_slug for f in follows}
-        for row in planned:
-            stored = await self.bot.dramas.get(row[0], None)
+        for slug in await self.bot.planner.store.planned_dramas(TMDB_PREFIX):
+            stored = await self.bot.dramas.get(slug, None)
             if stored is not None and stored.airing:
-                slugs.add(row[0])
+                slugs.add(slug)
         for slug in sorted(slugs):
             tmdb_id = tmdb_id_of(slug)
             if tmdb_id is None:
@@ -284,7 +285,7 @@ class AiringCog(commands.Cog, name="Airing"):
                 log.warning("Could not fetch %s again for its new episodes: %s", slug, error)
                 continue
             await self._update_follows([f for f in follows if f.drama_slug == slug], drama, now)
-            self.bot.dispatch("drama_refreshed", drama)
+            await self.bot.planner.grow(drama)
         next_at = await self.store.next_due_at()
         if next_at is not None:
             self._announcements.wake(next_at)
@@ -296,7 +297,3 @@ class AiringCog(commands.Cog, name="Airing"):
             if pending == 0 and not drama.airing:
                 await self.store.remove(follow.id)
                 log.info("%s has ended: server %s no longer follows it", drama.slug, follow.guild_id)
-
-
-async def setup(bot: DramaClub) -> None:
-    await bot.add_cog(AiringCog(bot))

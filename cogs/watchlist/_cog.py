@@ -20,6 +20,7 @@ from discord.ext import commands
 from bot.client import ClubTree, DramaClub, Interaction
 from bot.drama import Drama
 from bot.errors import UserError
+from bot.planning import PlanRequest
 from bot.ratings import VoteStore
 from bot.times import zone
 from bot.watchlist import (
@@ -36,10 +37,13 @@ from bot.watchlist import (
     check_reason,
     history,
 )
-from cogs import _render as render
+from cogs import _render as common
+from cogs._checks import is_host
+from cogs._items import ClubItem
 from cogs._loops import DueLoop
 from cogs._options import DramaOption, answer
 from cogs._paging import send_pages
+from cogs.watchlist import _render as render
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +51,10 @@ IDLE_SLEEP = 30 * 86400.0
 RECHECK = timedelta(minutes=1)  # Discord finalises a poll shortly after its end: look again then
 
 
-def is_host(interaction: Interaction) -> bool:
-    perms = interaction.permissions
-    owner = interaction.guild is not None and interaction.guild.owner_id == interaction.user.id
-    return perms.manage_events or perms.manage_guild or owner
-
-
-class PlanButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pick:plan:(?P<suggestion>\d+)"):
+class PlanButton(ClubItem[discord.ui.Button[Any]], template=r"pick:plan:(?P<suggestion>\d+)"):
     """ "Plan watch parties" under a poll's winner: asks a host for the start, then plans."""
+
+    hosts_only = "Only a host (Manage Events or Manage Server) can plan the watch parties."
 
     def __init__(self, suggestion_id: int) -> None:
         super().__init__(
@@ -69,23 +69,16 @@ class PlanButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pick
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PlanButton:
         return cls(int(match["suggestion"]))
 
-    async def callback(self, interaction: Interaction) -> None:
-        try:
-            if not is_host(interaction):
-                raise UserError("Only a host (Manage Events or Manage Server) can plan the watch parties.")
-            suggestion = await Watchlist(interaction.client.storage).by_id(self.suggestion_id)
-            drama = (
-                await interaction.client.dramas.get(suggestion.drama_slug, suggestion.guild_id) if suggestion else None
-            )
-            if drama is None:
-                raise UserError("That drama is no longer on the watchlist.")
-            await interaction.response.send_modal(PlanModal(drama, interaction.client.settings.default_timezone))
-        except Exception as error:
-            await ClubTree.report(interaction, error, where=f"the plan button of suggestion {self.suggestion_id}")
+    async def act(self, interaction: Interaction) -> None:
+        suggestion = await Watchlist(interaction.client.storage).by_id(self.suggestion_id)
+        drama = await interaction.client.dramas.get(suggestion.drama_slug, suggestion.guild_id) if suggestion else None
+        if drama is None:
+            raise UserError("That drama is no longer on the watchlist.")
+        await interaction.response.send_modal(PlanModal(drama, interaction.client.settings.default_timezone))
 
 
 class PlanModal(discord.ui.Modal, title="Plan watch parties"):
@@ -101,23 +94,33 @@ class PlanModal(discord.ui.Modal, title="Plan watch parties"):
         self.drama = drama
         self.timezone.default = default_zone
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
-        cog = interaction.client.get_cog("WatchParty")
-        await cog.plan(interaction, self.drama, self.start.value, zone(self.timezone.value.strip()))  # type: ignore[attr-defined]
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        """The same plan `/watchparty schedule` makes, with its defaults."""
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        bot: DramaClub = interaction.client
+        try:
+            request = PlanRequest(
+                drama=self.drama,
+                start=self.start.value,
+                timezone=zone(self.timezone.value.strip()),
+                guild_id=interaction.guild_id,
+                host_id=interaction.user.id,
+                text_channel_id=interaction.channel_id,
+            )
+            await bot.planner.plan(interaction, request, discord.utils.utcnow())
+        except Exception as error:
+            await ClubTree.report(interaction, error, where="the watch-party plan of a poll's winner")
 
-    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
-        await ClubTree.report(interaction, error, where="the watch-party plan of a poll's winner")
 
-
-class DecideButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pick:decide:(?P<pick>\d+):(?P<suggestion>\d+)"
-):
+class DecideButton(ClubItem[discord.ui.Button[Any]], template=r"pick:decide:(?P<pick>\d+):(?P<suggestion>\d+)"):
     """One button per tied drama: a host's click makes it the winner."""
+
+    hosts_only = "Only a host (Manage Events or Manage Server) can break the tie."
 
     def __init__(self, pick_id: int, suggestion_id: int, label: str = "Pick this") -> None:
         super().__init__(
             discord.ui.Button(
-                label=render.clip(label, 80),
+                label=common.clip(label, 80),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"pick:decide:{pick_id}:{suggestion_id}",
             )
@@ -127,17 +130,67 @@ class DecideButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> DecideButton:
         return cls(int(match["pick"]), int(match["suggestion"]))
 
-    async def callback(self, interaction: Interaction) -> None:
-        try:
-            cog = interaction.client.get_cog("Watchlist")
-            assert isinstance(cog, WatchlistCog)
-            await cog.decide(interaction, self.pick_id, self.suggestion_id)
-        except Exception as error:
-            await ClubTree.report(interaction, error, where=f"the tie button of poll {self.pick_id}")
+    async def act(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        store = Watchlist(bot.storage)
+        pick = await store.pick(self.pick_id)
+        decided = await store.decide(pick, self.suggestion_id, discord.utils.utcnow()) if pick else None
+        if decided is None:
+            raise UserError("This tie was already decided.")
+        winner, dropped = decided
+        await interaction.response.edit_message(view=None)
+        titles = {winner.id: await bot.dramas.get(winner.drama_slug, winner.guild_id)}
+        for suggestion in dropped:
+            titles[suggestion.id] = await bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
+        assert isinstance(interaction.channel, discord.abc.Messageable)
+        await post_winner(bot, interaction.channel, winner, titles, None, dropped)
+
+
+async def announce(bot: DramaClub, pick: Pick, outcome: Outcome, poll_message: discord.Message) -> None:
+    """A closed poll's result, in its channel: the winner, a tie for hosts to break, or no votes."""
+    titles = {s.id: await bot.dramas.get(s.drama_slug, s.guild_id) for s in [*outcome.winners, *outcome.dropped]}
+    channel = poll_message.channel
+    try:
+        if not outcome.winners:
+            await channel.send("🗳️ Nobody voted in the poll, so the watchlist stays as it was.")
+            return
+        if len(outcome.winners) > 1:
+            view = discord.ui.View(timeout=None)
+            for suggestion in outcome.winners:
+                drama = titles.get(suggestion.id)
+                view.add_item(DecideButton(pick.id, suggestion.id, drama.display_title if drama else "Pick this"))
+            await channel.send(render.tie_text(outcome, titles), view=view)
+            return
+        await post_winner(bot, channel, outcome.winners[0], titles, outcome, outcome.dropped)
+    except discord.HTTPException as error:
+        log.warning("Could not announce the result of poll %s: %s", pick.id, error)
+
+
+async def post_winner(
+    bot: DramaClub,
+    channel: discord.abc.Messageable,
+    winner: Suggestion,
+    titles: dict[int, Drama | None],
+    outcome: Outcome | None,
+    dropped: list[Suggestion],
+) -> None:
+    """The winner's card, with the button that plans its watch parties."""
+    drama = titles.get(winner.id)
+    if drama is None:
+        await channel.send("🏆 The poll's winner is no longer in the catalog.")
+        return
+    stats = await VoteStore(bot.storage).stats(winner.guild_id, drama.slug)
+    view = discord.ui.View(timeout=None)
+    view.add_item(PlanButton(winner.id))
+    await channel.send(
+        render.winner_text(drama, winner, titles, outcome, dropped),
+        embed=common.drama_card(drama, stats, in_server=True),
+        view=view,
+    )
 
 
 class WatchlistCog(commands.Cog, name="Watchlist"):
@@ -255,7 +308,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         suggestions = await self.list.listed(interaction.guild_id)
         if not suggestions:
             raise UserError("The watchlist is empty. Suggest dramas with `/suggest` first.")
-        have = render.counted(len(suggestions), "suggestion")
+        have = common.counted(len(suggestions), "suggestion")
         if len(suggestions) < MIN_CHOICES:
             raise UserError(
                 f"The watchlist has {have}; a poll needs at least {MIN_CHOICES}. Suggest more with `/suggest`."
@@ -293,8 +346,8 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """A poll a host ended early (or one that just ran out) is final in its update."""
-        results = (payload.data.get("poll") or {}).get("results") or {}
-        if not results.get("is_finalized"):
+        poll = payload.message.poll
+        if poll is None or not poll.is_finalised():
             return
         pick = await self.list.pick_of_message(payload.message_id)
         if pick is not None and not pick.closed:
@@ -309,9 +362,12 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
     async def finish(self, pick: Pick, now: datetime) -> bool:
         """Read the poll's final counts from Discord and announce the result once. False if
         Discord has not finalised the poll yet."""
+        if pick.message_id is None:  # never posted: nobody could vote
+            await self.list.close(pick, {}, now)
+            return True
         channel = self.bot.get_partial_messageable(pick.channel_id, guild_id=pick.guild_id)
         try:
-            message = await channel.fetch_message(pick.message_id)  # type: ignore[arg-type]
+            message = await channel.fetch_message(pick.message_id)
         except (discord.NotFound, discord.Forbidden) as error:
             log.warning("Poll %s can't be read (%s); the watchlist stays as it was", pick.id, error.status)
             await self.list.close(pick, {}, now)
@@ -321,65 +377,5 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
             return False
         outcome = await self.list.close(pick, {a.id: a.vote_count for a in poll.answers}, now)
         if outcome is not None:
-            await self.announce(pick, outcome, message)
+            await announce(self.bot, pick, outcome, message)
         return True
-
-    async def announce(self, pick: Pick, outcome: Outcome, poll_message: discord.Message) -> None:
-        titles = {
-            s.id: await self.bot.dramas.get(s.drama_slug, s.guild_id) for s in [*outcome.winners, *outcome.dropped]
-        }
-        channel = poll_message.channel
-        try:
-            if not outcome.winners:
-                await channel.send("🗳️ Nobody voted in the poll, so the watchlist stays as it was.")
-                return
-            if len(outcome.winners) > 1:
-                view = discord.ui.View(timeout=None)
-                for suggestion in outcome.winners:
-                    drama = titles.get(suggestion.id)
-                    view.add_item(DecideButton(pick.id, suggestion.id, drama.display_title if drama else "Pick this"))
-                await channel.send(render.tie_text(outcome, titles), view=view)
-                return
-            await self.post_winner(channel, outcome.winners[0], titles, outcome)
-        except discord.HTTPException as error:
-            log.warning("Could not announce the result of poll %s: %s", pick.id, error)
-
-    async def post_winner(
-        self,
-        channel: discord.abc.Messageable,
-        winner: Suggestion,
-        titles: dict[int, Drama | None],
-        outcome: Outcome | None,
-        dropped: list[Suggestion] = (),  # type: ignore[assignment]
-    ) -> None:
-        drama = titles.get(winner.id)
-        if drama is None:
-            await channel.send("🏆 The poll's winner is no longer in the catalog.")
-            return
-        stats = await self.votes.stats(winner.guild_id, drama.slug)
-        view = discord.ui.View(timeout=None)
-        view.add_item(PlanButton(winner.id))
-        await channel.send(
-            render.winner_text(drama, winner, titles, outcome, list(dropped or (outcome.dropped if outcome else []))),
-            embed=render.drama_card(drama, stats, in_server=True),
-            view=view,
-        )
-
-    async def decide(self, interaction: Interaction, pick_id: int, suggestion_id: int) -> None:
-        if not is_host(interaction):
-            raise UserError("Only a host (Manage Events or Manage Server) can break the tie.")
-        pick = await self.list.pick(pick_id)
-        decided = await self.list.decide(pick, suggestion_id, discord.utils.utcnow()) if pick else None
-        if decided is None:
-            raise UserError("This tie was already decided.")
-        winner, dropped = decided
-        await interaction.response.edit_message(view=None)
-        titles = {winner.id: await self.bot.dramas.get(winner.drama_slug, winner.guild_id)}
-        for suggestion in dropped:
-            titles[suggestion.id] = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
-        assert interaction.channel is not None
-        await self.post_winner(interaction.channel, winner, titles, None, dropped)  # type: ignore[arg-type]
-
-
-async def setup(bot: DramaClub) -> None:
-    await bot.add_cog(WatchlistCog(bot))

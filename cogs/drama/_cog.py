@@ -13,9 +13,10 @@ from bot.parties import PartyStore
 from bot.ratings import VoteStore
 from bot.tmdb_answers import TmdbPerson
 from cogs import _options as options
-from cogs import _render as render
+from cogs import _render as common
 from cogs._options import DramaOption, answer
 from cogs._paging import send_pages
+from cogs.drama import _render as render
 
 
 class DramaCog(commands.Cog, name="Drama"):
@@ -31,7 +32,7 @@ class DramaCog(commands.Cog, name="Drama"):
         club = None
         if interaction.guild_id is not None:
             club = await self.votes.stats(interaction.guild_id, drama.slug)
-        card = render.drama_card(drama, club, in_server=interaction.guild_id is not None)
+        card = common.drama_card(drama, club, in_server=interaction.guild_id is not None)
         await answer(interaction, embed=card)
 
     @app_commands.command(name="review", description="Read the review summary; late-story points are hidden")
@@ -79,7 +80,3 @@ class DramaCog(commands.Cog, name="Drama"):
         rated = await self.votes.rated_dramas(guild_id, slugs)
         watched, planned = await self.parties.party_dramas(guild_id, slugs, discord.utils.utcnow())
         return rated, watched, planned
-
-
-async def setup(bot: DramaClub) -> None:
-    await bot.add_cog(DramaCog(bot))

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ClubTree, DramaClub, Interaction
+from bot.client import DramaClub, Interaction
 from bot.drama import Drama
 from bot.errors import UserError
 from bot.parties import Party, PartyStore
@@ -24,9 +24,11 @@ from bot.ratings import (
     points,
     votes_csv,
 )
-from cogs import _render as render
+from cogs import _render as common
 from cogs._checks import catalog_admin
+from cogs._items import ClubItem
 from cogs._options import DramaOption, PrivateDramaOption, answer
+from cogs.ratings import _render as render
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +36,7 @@ SCORE_OPTIONS = [f"{half / 2:g}" for half in range(20, 1, -1)]  # 10, 9.5, ..., 
 MAX_PROMPT_EPISODES = 5  # a message holds at most five select menus
 
 
-class EpisodeVoteSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rating:party:(?P<party>\d+):(?P<episode>\d+)"
-):
+class EpisodeVoteSelect(ClubItem[discord.ui.Select[Any]], template=r"rating:party:(?P<party>\d+):(?P<episode>\d+)"):
     """A 1-10 menu under a finished party's "rate the episode" message; survives restarts."""
 
     def __init__(self, party_id: int, episode: int) -> None:
@@ -52,17 +52,49 @@ class EpisodeVoteSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Select[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> EpisodeVoteSelect:
         return cls(int(match["party"]), int(match["episode"]))
 
-    async def callback(self, interaction: Interaction) -> None:
-        try:
-            cog = interaction.client.get_cog("Ratings")
-            assert isinstance(cog, RatingsCog)
-            await cog.vote_from_menu(interaction, self.party_id, self.episode, float(self.item.values[0]))
-        except Exception as error:
-            await ClubTree.report(interaction, error, where=f"the episode {self.episode} menu of party {self.party_id}")
+    async def act(self, interaction: Interaction) -> None:
+        party = await PartyStore(interaction.client.storage).party(self.party_id)
+        drama = await interaction.client.dramas.get(party.drama_slug, party.guild_id) if party is not None else None
+        if party is None or drama is None or party.guild_id != interaction.guild_id:
+            await interaction.response.send_message("That drama is no longer in the catalog.", ephemeral=True)
+            return
+        score = float(self.item.values[0])
+        half_points, number, before = await record_vote(interaction, drama, score, self.episode, None)
+        replaced = "" if before is None else f" (was {points(before)})"
+        await interaction.response.send_message(
+            f"Saved: {points(half_points)}/10 for {drama.title}, episode {number}{replaced}.", ephemeral=True
+        )
+
+
+async def record_vote(
+    interaction: Interaction,
+    drama: Drama,
+    score: float,
+    episode: int | None,
+    comment: str | None,
+    *,
+    private: bool = False,
+) -> tuple[int, int, int | None]:
+    """Check and store the member's vote: ``(half points, episode or 0, the replaced score)``."""
+    assert interaction.guild_id is not None
+    half_points = check_score(score)
+    number = check_episode(drama, episode)
+    before = await VoteStore(interaction.client.storage).cast(
+        guild_id=interaction.guild_id,
+        drama_slug=drama.slug,
+        episode=number,
+        user_id=interaction.user.id,
+        half_points=half_points,
+        comment=comment,
+        now=discord.utils.utcnow(),
+        private=private,
+        member_name=interaction.user.display_name,
+    )
+    return half_points, number, before
 
 
 def episode_vote_view(party: Party) -> discord.ui.View:
@@ -108,7 +140,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
         private: bool = False,
     ) -> None:
         note = check_comment(comment)
-        half_points, number, before = await self.record_vote(interaction, drama, score, episode, note, private=private)
+        half_points, number, before = await record_vote(interaction, drama, score, episode, note, private=private)
         line = render.vote_line(interaction.user.display_name, drama, number, half_points, before, note)
         if private:
             replaced = ""
@@ -124,33 +156,6 @@ class RatingsCog(commands.Cog, name="Ratings"):
             )
         else:
             await answer(interaction, line)
-
-    async def record_vote(
-        self,
-        interaction: Interaction,
-        drama: Drama,
-        score: float,
-        episode: int | None,
-        comment: str | None,
-        *,
-        private: bool = False,
-    ) -> tuple[int, int, int | None]:
-        """Check and store the member's vote: ``(half points, episode or 0, the replaced score)``."""
-        assert interaction.guild_id is not None
-        half_points = check_score(score)
-        number = check_episode(drama, episode)
-        before = await self.votes.cast(
-            guild_id=interaction.guild_id,
-            drama_slug=drama.slug,
-            episode=number,
-            user_id=interaction.user.id,
-            half_points=half_points,
-            comment=comment,
-            now=discord.utils.utcnow(),
-            private=private,
-            member_name=interaction.user.display_name,
-        )
-        return half_points, number, before
 
     # -- /ratings ... -------------------------------------------------------------------------
 
@@ -217,7 +222,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
                 titles[slug] = drama.title
         data = votes_csv(votes, titles)
         await interaction.response.send_message(
-            f"{render.counted(len(votes), 'vote')}.",
+            f"{common.counted(len(votes), 'vote')}.",
             file=discord.File(io.BytesIO(data), filename="votes.csv"),
             ephemeral=True,
         )
@@ -240,19 +245,3 @@ class RatingsCog(commands.Cog, name="Ratings"):
             )
         except discord.HTTPException as error:
             log.warning("Could not post the rating prompt for party %s: %s", party.id, error)
-
-    async def vote_from_menu(self, interaction: Interaction, party_id: int, episode: int, score: float) -> None:
-        party = await self.parties.party(party_id)
-        drama = await self.bot.dramas.get(party.drama_slug, party.guild_id) if party is not None else None
-        if party is None or drama is None or party.guild_id != interaction.guild_id:
-            await interaction.response.send_message("That drama is no longer in the catalog.", ephemeral=True)
-            return
-        half_points, number, before = await self.record_vote(interaction, drama, score, episode, None)
-        replaced = "" if before is None else f" (was {points(before)})"
-        await interaction.response.send_message(
-            f"Saved: {points(half_points)}/10 for {drama.title}, episode {number}{replaced}.", ephemeral=True
-        )
-
-
-async def setup(bot: DramaClub) -> None:
-    await bot.add_cog(RatingsCog(bot))

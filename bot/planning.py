@@ -1,0 +1,228 @@
+"""Planning a series of watch parties: the one service `/watchparty schedule`, a poll winner's Plan
+button and TMDB's new air dates all go through.
+
+The rules are here; Discord's side (the server's scheduled events and the plan's announcement) is
+a :class:`Calendar` the watch-party feature implements. ``R`` is how a plan is answered: the
+member's interaction, which this module never looks into.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.drama import Drama
+from bot.errors import UserError
+from bot.parties import Party, PartyStore, SeriesSpec, changed_options
+from bot.schedule import check_event_room, check_remind, episodes_label, plan_series, plannable
+from bot.times import check_start, parse_start, zone
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+R_contra = TypeVar("R_contra", contravariant=True)
+
+
+class EventsRefused(Exception):
+    """Discord refused to create a scheduled event: the bot lacks Manage Events there."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """What a host asked for; ``start`` is the wall-clock time as typed."""
+
+    drama: Drama
+    start: str
+    timezone: ZoneInfo
+    guild_id: int
+    host_id: int
+    text_channel_id: int
+    voice_channel_id: int | None = None
+    location: str | None = None
+    episodes_per_party: int = 1
+    remind_minutes: int = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A stored series as the host's answer shows it."""
+
+    drama: Drama
+    series_id: int
+    created: bool  # False: the same series was already planned
+    parties: list[Party]
+    going: int
+    left_out: str | None  # "Episodes 9–16 are left out until TMDB dates them", for an airing drama
+
+
+class Calendar(Protocol[R_contra]):
+    """Discord's side of planning, for one server at a time."""
+
+    async def events_taken(self, guild_id: int) -> int:
+        """How many scheduled or active events the server holds now."""
+        ...
+
+    async def announce(self, reply: R_contra, planned: Planned) -> int | None:
+        """Answer the host with the plan; the announcement's message id when Discord gives it."""
+        ...
+
+    async def create_event(self, drama: Drama, party: Party) -> int:
+        """Create one party's scheduled event; its id. :class:`EventsRefused` without Manage Events."""
+        ...
+
+    async def delete_event(self, guild_id: int, event_id: int) -> None: ...
+
+    def serves(self, guild_id: int) -> bool:
+        """Whether the bot is still in the server."""
+        ...
+
+    async def show_plan(self, series_id: int) -> None:
+        """Redraw a series' announcement to show its parties as stored now."""
+        ...
+
+    async def events_refused(self, reply: R_contra) -> None:
+        """Tell the host the parties are kept without events, and how to add them."""
+        ...
+
+
+class Planner(Generic[R]):
+    """Plans series of watch parties and keeps their Discord events in step with them."""
+
+    def __init__(self, store: PartyStore, calendar: Calendar[R]) -> None:
+        self.store = store
+        self.calendar = calendar
+        # Told of every party added (new series, or a series grown): reminders and TMDB's look wake for them.
+        self.on_added: list[Callable[[Drama, list[Party]], None]] = []
+
+    async def plan(self, reply: R, request: PlanRequest, now: datetime) -> Planned:
+        """Check everything, store the series, answer with it, then create its missing events.
+
+        Planning the same series again (same server, drama and first start) makes nothing twice:
+        it answers with the stored series and adds only the events it lacks.
+        """
+        drama = request.drama
+        wall = parse_start(request.start)
+        check_start(wall, request.timezone, now)
+        planned = plan_series(drama, wall, request.timezone, episodes_per_party=request.episodes_per_party)
+        spec = SeriesSpec(
+            guild_id=request.guild_id,
+            drama_slug=drama.slug,
+            timezone=request.timezone.key,
+            host_id=request.host_id,
+            text_channel_id=request.text_channel_id,
+            voice_channel_id=request.voice_channel_id,
+            location=None if request.voice_channel_id is not None else (request.location or "Online"),
+            episodes_per_party=request.episodes_per_party,
+            remind_minutes=check_remind(request.remind_minutes),
+        )
+        live = [
+            p for p in await self.store.planned_at(spec.guild_id, drama.slug, planned[0].starts_at) if not p.cancelled
+        ]
+        if live and (changed := changed_options(live[0], spec)):
+            raise UserError(
+                f"This series of **{drama.display_title}** is already planned with other options: "
+                f"{', '.join(changed)}. To change them, cancel the series (`/watchparty cancel` its first party "
+                "with `series:True`) and schedule it again."
+            )
+        needed = sum(p.event_id is None for p in live) if live else len(planned)
+        planned_count = plannable(drama, request.episodes_per_party)
+        check_event_room(
+            needed,
+            await self.calendar.events_taken(spec.guild_id),
+            planned_count,
+            request.episodes_per_party if not live else None,
+        )
+        series_id, created, parties = await self.store.create_series(spec, planned, now)
+        if created:
+            self._added(drama, parties)
+        left_out = None
+        if planned_count < drama.episode_count:
+            first = planned_count + 1
+            verb = "is" if first == drama.episode_count else "are"
+            later = episodes_label(first, drama.episode_count)
+            left_out = f"{later} {verb} left out until TMDB dates them; the plan grows as it does."
+        going = 0 if created else await self.store.series_member_count(series_id)
+        result = Planned(drama, series_id, created, parties, going, left_out)
+        # The plan is the answer, at once; its Discord events follow, which Discord may pace.
+        message_id = await self.calendar.announce(reply, result)
+        if await self.add_events(drama, series_id, message_id, parties):
+            await self.calendar.events_refused(reply)
+        return result
+
+    async def add_events(
+        self, drama: Drama, series_id: int, announcement_id: int | None, parties: Sequence[Party]
+    ) -> bool:
+        """Create a Discord event for each party that had none when the series was read, all at
+        once (discord.py keeps to Discord's rate limit), then record them and the announcement in
+        one write. An event no party takes (the party was cancelled meanwhile, or the same plan
+        run twice at once gave it one first) is deleted: no party ends up with two events, and no
+        cancelled party with one.
+
+        Returns ``True`` if Discord refused for lack of the Manage Events permission. Any other
+        failure is raised once every request has finished and the created events are stored, so
+        a second run adds only the missing ones.
+        """
+        missing = [p for p in parties if p.event_id is None and not p.cancelled]
+        outcomes = await asyncio.gather(
+            *(self.calendar.create_event(drama, party) for party in missing), return_exceptions=True
+        )
+        event_ids: dict[int, int] = {}
+        refused = False
+        failure: BaseException | None = None
+        for party, outcome in zip(missing, outcomes, strict=True):
+            if isinstance(outcome, EventsRefused):
+                refused = True
+            elif isinstance(outcome, BaseException):
+                failure = failure or outcome
+            else:
+                event_ids[party.id] = outcome
+        unwanted = await self.store.record_events(series_id, announcement_id, event_ids)
+        if parties:
+            guild_id = parties[0].guild_id
+            await asyncio.gather(*(self.calendar.delete_event(guild_id, event_id) for event_id in unwanted))
+        if refused:
+            log.warning("Missing Manage Events in series %s; parties are kept without events", series_id)
+        if failure is not None:
+            raise failure
+        return refused
+
+    async def grow(self, drama: Drama) -> int:
+        """TMDB dated more episodes of ``drama``: each plan of it grows by the whole parties they
+        make, by the same rule (the first party's local time, the gaps between air dates), with
+        their Discord events, and its announcement shows them. Returns the parties added."""
+        grown = 0
+        for parties in await self.store.growing(drama.slug):
+            first, last = parties[0], parties[-1]
+            if not self.calendar.serves(first.guild_id):
+                continue
+            tz = zone(first.timezone)
+            try:
+                planned = plan_series(
+                    drama,
+                    first.starts_at.astimezone(tz).replace(tzinfo=None),
+                    tz,
+                    episodes_per_party=first.episodes_per_party,
+                )
+            except UserError:
+                continue
+            new = [p for p in planned if p.number > last.number]
+            if not new or new[0].first_episode != last.last_episode + 1:
+                continue
+            added = [p for p in await self.store.extend(last, new) if p.number > last.number]
+            if not added:
+                continue
+            log.info("Series %s of %s grew by %d parties", first.series_id, drama.slug, len(added))
+            grown += len(added)
+            self._added(drama, added)
+            await self.add_events(drama, first.series_id, first.announcement_id, added)
+            await self.calendar.show_plan(first.series_id)
+        return grown
+
+    def _added(self, drama: Drama, parties: list[Party]) -> None:
+        for listener in self.on_added:
+            listener(drama, parties)

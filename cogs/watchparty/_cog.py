@@ -1,0 +1,239 @@
+"""Watch parties: `/watchparty schedule|list|cancel|export`, RSVP buttons and reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from datetime import datetime, timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.calendar_export import parties_calendar
+from bot.client import DramaClub, Interaction
+from bot.drama import Drama
+from bot.errors import UserError
+from bot.parties import DueNotice, Notice, Party, PartyStore
+from bot.planning import PlanRequest
+from bot.times import zone
+from cogs._checks import host
+from cogs._loops import DueLoop
+from cogs._options import DramaOption, PrivateDramaOption, TimezoneOption, answer
+from cogs.watchparty import _render as render
+from cogs.watchparty._calendar import RsvpButton
+from cogs.watchparty._options import PartyOption
+
+log = logging.getLogger(__name__)
+
+LIST_LIMIT = 10
+RATING_PROMPT_GRACE = timedelta(days=1)
+IDLE_SLEEP = 30 * 86400.0  # the longest the reminder loop sleeps: a new plan due sooner wakes it
+
+
+@app_commands.guild_only()
+class WatchPartyCog(
+    commands.GroupCog, name="WatchParty", group_name="watchparty", group_description="Watch dramas together"
+):
+    def __init__(self, bot: DramaClub) -> None:
+        self.bot = bot
+        self.store = PartyStore(bot.storage)
+        # Sends reminders and start notices when due. A cancelled party needs no wake-up: its
+        # notices are never due.
+        self._notices = DueLoop(bot, "watchparty-notices", self._send_notices, idle=IDLE_SLEEP)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RsvpButton)
+        self.bot.planner.on_added.append(self._wake_for)
+        self._notices.start()
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RsvpButton)
+        self.bot.planner.on_added.remove(self._wake_for)
+        self._notices.stop()
+
+    def _wake_for(self, drama: Drama, parties: list[Party]) -> None:
+        """New parties: their first reminder may be due before the loop's next look."""
+        self._notices.wake(min(p.remind_at for p in parties))
+
+    # -- /watchparty schedule ----------------------------------------------------------------
+
+    @app_commands.command(name="schedule", description="Plan watch parties that follow a drama's air dates")
+    @app_commands.rename(drama="title")
+    @app_commands.describe(
+        drama="The drama to watch",
+        start='When the first party starts, as "YYYY-MM-DD HH:MM"',
+        timezone="The time zone of that start (default: the server's)",
+        channel="A voice or stage channel to watch in (otherwise an external event)",
+        location="Where, for an event outside Discord (default: Online)",
+        episodes_per_party="How many episodes each party watches (default 1)",
+        remind="Minutes before each party to remind who's going (0-1440, default 15)",
+    )
+    @host()
+    async def schedule(
+        self,
+        interaction: Interaction,
+        drama: DramaOption,
+        start: app_commands.Range[str, 1, 40],
+        timezone: TimezoneOption | None = None,
+        channel: discord.VoiceChannel | discord.StageChannel | None = None,
+        location: app_commands.Range[str, 1, 100] | None = None,
+        episodes_per_party: app_commands.Range[int, 1, 500] = 1,
+        remind: app_commands.Range[int, 0, 1440] = 15,
+    ) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        request = PlanRequest(
+            drama=drama,
+            start=start,
+            timezone=timezone or zone(self.bot.settings.default_timezone),
+            guild_id=interaction.guild_id,
+            host_id=interaction.user.id,
+            text_channel_id=interaction.channel_id,
+            voice_channel_id=channel.id if channel is not None else None,
+            location=location,
+            episodes_per_party=episodes_per_party,
+            remind_minutes=remind,
+        )
+        await self.bot.planner.plan(interaction, request, discord.utils.utcnow())
+
+    # -- /watchparty list, cancel, export ---------------------------------------------------
+
+    @app_commands.command(name="list", description="Upcoming watch parties in this server")
+    async def list_parties(self, interaction: Interaction) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = discord.utils.utcnow()
+        parties = await self.store.upcoming(interaction.guild.id, now, limit=500)
+        shown = parties[:LIST_LIMIT]
+        await asyncio.gather(*(self._refresh_interest(interaction.guild, p) for p in shown))
+        lines = []
+        for party in shown:
+            going = len(await self.store.attendees(party))
+            drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
+            lines.append(render.party_line(drama, party, going))
+        await interaction.followup.send(embed=render.party_list_embed(lines, len(parties)), ephemeral=True)
+
+    @app_commands.command(name="cancel", description="Cancel a watch party, or the rest of its series")
+    @app_commands.describe(party="The party to cancel", series="Also cancel every later party of the series")
+    @host()
+    async def cancel(self, interaction: Interaction, party: PartyOption, series: bool = False) -> None:
+        assert interaction.guild is not None
+        if party.cancelled:
+            raise UserError("That party was already cancelled.")
+        targets = [party]
+        if series:
+            targets = [
+                p for p in await self.store.parties_of(party.series_id) if p.number >= party.number and not p.cancelled
+            ]
+        now = discord.utils.utcnow()
+        cancelled = await self.store.cancel([p.id for p in targets], now, by=interaction.user.id)
+        if not cancelled:
+            raise UserError("That party was already cancelled.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # The events as stored when the parties were cancelled, deleted together: one made since the
+        # parties were read is deleted too (one made after is refused and deleted by its schedule).
+        gone = [event_id for event_id in cancelled.values() if event_id is not None]
+        calendar = self.bot.planner.calendar
+        await asyncio.gather(*(calendar.delete_event(interaction.guild.id, event_id) for event_id in gone))
+        await calendar.show_plan(party.series_id)
+        drama = await self.bot.dramas.get(party.drama_slug, interaction.guild.id)
+        title = drama.title if drama else party.drama_slug
+        labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
+        await interaction.followup.send(
+            f"Cancelled {render.parties(len(cancelled))} of **{title}** ({labels}).",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="export", description="Download the upcoming watch parties as a calendar file")
+    @app_commands.rename(drama="title")
+    @app_commands.describe(drama="Only this drama's parties (default: all)")
+    async def export(self, interaction: Interaction, drama: PrivateDramaOption | None = None) -> None:
+        assert interaction.guild is not None
+        slug = drama.slug if drama is not None else None
+        now = discord.utils.utcnow()
+        parties = await self.store.upcoming(interaction.guild.id, now, drama_slug=slug, limit=5000)
+        if not parties:
+            raise UserError("There are no upcoming watch parties to export.")
+        dramas = {
+            slug: await self.bot.dramas.get(slug, interaction.guild.id) for slug in {p.drama_slug for p in parties}
+        }
+        data = parties_calendar(
+            parties,
+            lambda p: dramas[p.drama_slug],
+            server_name=interaction.guild.name,
+            now=now,
+        )
+        file = discord.File(io.BytesIO(data), filename=f"watch-parties{'-' + slug if slug else ''}.ics")
+        await answer(
+            interaction,
+            f"{render.parties(len(parties))} coming up; open the file to add them to your calendar.",
+            file=file,
+            ephemeral=True,
+        )
+
+    # -- RSVPs -------------------------------------------------------------------------------
+
+    async def _refresh_interest(self, guild: discord.Guild, party: Party) -> None:
+        """Read who marked the party's Discord event "Interested" (no privileged intent needed)."""
+        if party.event_id is None:
+            return
+        try:
+            event = guild.get_scheduled_event(party.event_id) or await guild.fetch_scheduled_event(party.event_id)
+            users = [user.id async for user in event.users(limit=None)]
+        except discord.HTTPException as error:
+            log.info("Could not read interest in event %s: %s", party.event_id, error)
+            return
+        await self.store.set_interest(party.id, users)
+
+    # -- reminders ---------------------------------------------------------------------------
+
+    async def _send_notices(self) -> datetime | None:
+        await self.deliver_due(discord.utils.utcnow())
+        return await self.store.next_notice_at()
+
+    async def deliver_due(self, now: datetime) -> None:
+        for notice in await self.store.due(now):
+            await self._deliver(notice, now)
+
+    async def _deliver(self, notice: DueNotice, now: datetime) -> None:
+        party = notice.party
+        if now >= too_late(notice):
+            await self.store.claim(party.id, notice.kind, "skipped")
+            log.info("Skipped the %s of party %s: the bot was away until it was too late", notice.kind, party.id)
+            return
+        if not await self.store.claim(party.id, notice.kind, "sent"):
+            return  # another pass already sent it
+        if notice.kind is Notice.RATING:
+            self.bot.dispatch("watch_party_ended", party)  # the ratings area asks for scores
+            return
+        drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
+        guild = self.bot.get_guild(party.guild_id)
+        try:
+            channel = self.bot.get_channel(party.text_channel_id) or await self.bot.fetch_channel(party.text_channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                return
+            if notice.kind is Notice.REMINDER:
+                if guild is not None:
+                    await self._refresh_interest(guild, party)
+                going = (await self.store.attendees(party))[: render.MENTION_LIMIT]
+                await channel.send(
+                    render.reminder_text(drama, party, going),
+                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in going]),
+                )
+            else:
+                await channel.send(render.start_text(drama, party))
+        except discord.HTTPException as error:
+            log.warning("Could not post the %s of party %s: %s", notice.kind, party.id, error)
+
+
+def too_late(notice: DueNotice) -> datetime:
+    """A reminder is pointless once the party started, a start notice once it ended, and a
+    request for scores a day after it ended."""
+    party = notice.party
+    if notice.kind is Notice.REMINDER:
+        return party.starts_at
+    if notice.kind is Notice.START:
+        return party.ends_at
+    return party.ends_at + RATING_PROMPT_GRACE
