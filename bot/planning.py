@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
@@ -98,6 +98,8 @@ class Planner(Generic[R]):
         self.calendar = calendar
         # Told of every party added (new series, or a series grown): reminders and TMDB's look wake for them.
         self.on_added: list[Callable[[Drama, list[Party]], None]] = []
+        # Told when a party has ended: the ratings feature asks the room for scores.
+        self.on_ended: list[Callable[[Party], Awaitable[None]]] = []
 
     async def plan(self, reply: R, request: PlanRequest, now: datetime) -> Planned:
         """Check everything, store the series, answer with it, then create its missing events.

@@ -114,9 +114,11 @@ class RatingsCog(commands.Cog, name="Ratings"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(EpisodeVoteSelect)
+        self.bot.planner.on_ended.append(self.ask_for_scores)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(EpisodeVoteSelect)
+        self.bot.planner.on_ended.remove(self.ask_for_scores)
 
     # -- /rate --------------------------------------------------------------------------------
 
@@ -229,8 +231,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
 
     # -- after a watch party ---------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_watch_party_ended(self, party: Party) -> None:
+    async def ask_for_scores(self, party: Party) -> None:
         """Ask the room to rate the episodes they just watched."""
         drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
         if drama is None:

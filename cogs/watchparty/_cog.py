@@ -206,7 +206,8 @@ class WatchPartyCog(
         if not await self.store.claim(party.id, notice.kind, "sent"):
             return  # another pass already sent it
         if notice.kind is Notice.RATING:
-            self.bot.dispatch("watch_party_ended", party)  # the ratings area asks for scores
+            for listener in self.bot.planner.on_ended:
+                await listener(party)
             return
         drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
         guild = self.bot.get_guild(party.guild_id)
