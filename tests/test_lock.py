@@ -64,7 +64,7 @@ def test_every_locked_package_brings_its_own_dependencies_locked(lock: str, extr
         for text in metadata.requires(name) or []:
             requirement = Requirement(text)
             marker = requirement.marker
-            if marker is None or any(marker.evaluate({**environment, "extra": e}) for e in [""] + sorted(chosen)):
+            if marker is None or any(marker.evaluate({**environment, "extra": e}) for e in ["", *sorted(chosen)]):
                 queue.append((canonicalize_name(requirement.name), set(requirement.extras)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import discord
@@ -77,3 +78,40 @@ def test_storage_uses_only_aiosqlites_public_api() -> None:
         and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls", "storage"})
     )
     assert private == []
+
+
+def test_features_reach_each_other_through_typed_services_not_names() -> None:
+    """No cog is looked up by its name and no feature talks through a string event."""
+    offenders = []
+    for path in sorted((ROOT / "cogs").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in {"get_cog", "dispatch"}:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.attr}")
+    assert offenders == []
+
+
+def test_every_persistent_button_and_menu_shares_one_base_and_every_feature_renders_beside_its_cog() -> None:
+    from cogs._items import ClubItem
+
+    found = set()
+    for path in sorted((ROOT / "cogs").rglob("*.py")):
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, discord.ui.DynamicItem) and value is not ClubItem:
+                assert issubclass(value, ClubItem), value
+                found.add(value.__name__)
+    assert {"RsvpButton", "PlanButton", "DecideButton", "EpisodeVoteSelect"} <= found
+    for package in (ROOT / "cogs").iterdir():
+        if (package / "__init__.py").is_file():
+            assert (package / "_cog.py").is_file() and (package / "_render.py").is_file(), package.name
+
+
+def test_text_is_clipped_by_one_helper() -> None:
+    definitions = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for folder in ("bot", "cogs", "trial")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and "clip" in node.name and node.name != "clip_lines"
+    ]
+    assert definitions == ["bot/text.py:6"]

@@ -16,6 +16,7 @@ from cogs._render import (
     PAGE_CHARACTERS,
     TMDB_NOTICE,
     chunk_lines,
+    clip,
     clip_lines,
     counted,
     fit,
@@ -42,7 +43,9 @@ def review_embed(drama: Drama) -> discord.Embed:
     lines = []
     for point in review.points:
         if point.is_spoiler:
-            lines.append(f"**{point.topic}** (spoiler, episode {point.spoiler_from_episode}+): {spoiler(point.text)}")
+            # The text is cut inside the marks, so a cut can never drop the closing ``||``.
+            lead = f"**{point.topic}** (spoiler, episode {point.spoiler_from_episode}+): "
+            lines.append(lead + spoiler(clip(point.text, FIELD_VALUE_LIMIT - len(lead) - 4)))
         else:
             lines.append(f"**{point.topic}**: {point.text}")
     for index, chunk in enumerate(chunk_lines(lines, FIELD_VALUE_LIMIT)):
