@@ -38,7 +38,15 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
     assert "| peak resident memory (20 dramas, 1,000 votes) | " in out
     assert out.count("(median of 2; ") == 2  # the empty bot's starts and the club's
     # every command's ratios are to the no-op's runs taken in turn with it, shown beside it
-    assert "| command | median ms | p99 ms | floor median ms | floor p99 ms | median / floor | p99 / floor |" in out
+    assert (
+        "| command | median ms | p99 ms | floor median ms | floor p99 ms | requests | median / floor | p99 / floor"
+        " | median / floor per request |"
+    ) in out
+    # the requests each command sends: one answer for /drama, the plan and its events for a schedule
+    drama_row = next(line for line in out.splitlines() if line.startswith("| /drama |"))
+    assert drama_row.split(" | ")[5] == "1.0"
+    schedule_row = next(line for line in out.splitlines() if line.startswith("| /watchparty schedule |"))
+    assert float(schedule_row.split(" | ")[5]) >= 5
 
 
 def test_each_command_is_held_to_both_ratios_at_every_size() -> None:
@@ -49,6 +57,17 @@ def test_each_command_is_held_to_both_ratios_at_every_size() -> None:
         (1_000, 0, 10): {"/drama (TMDB, cold look-up)": Timing(30.0, 40.0, floor)},  # printed, not a target
     }
     assert missed_command_targets(by_size) == [
-        "/drama at 1,000 dramas, 1,000,000 votes: median 1.55x > 1.5x",
-        "/drama at 1,000 dramas, 1,000,000 votes: p99 3.25x > 3.0x",
+        "/drama at 1,000 dramas, 1,000,000 votes: median 1.55x > 1.50x",
+        "/drama at 1,000 dramas, 1,000,000 votes: p99 3.25x > 3.00x",
     ]
+
+
+def test_a_command_that_sends_several_requests_is_held_to_the_ratios_per_request() -> None:
+    floor = Timing(2.0, 4.0)
+    by_size = {
+        (1, 0, None): {
+            "/watchparty schedule": Timing(14.0, 40.0, floor, requests=5.0),  # 7x and 10x, within 7.5x and 15x
+            "/ratings show": Timing(6.2, 10.0, floor, requests=2.0),  # 3.1x > 3.0x
+        }
+    }
+    assert missed_command_targets(by_size) == ["/ratings show at 1 drama, 0 votes: median 3.10x > 3.00x (2.0 requests)"]
