@@ -123,7 +123,7 @@ async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         note = check_database(args.database, upgrade=args.upgrade) if args.database else None
-    except TryError as error:
+    except (TryError, StorageError) as error:
         fail(str(error))
         return EXIT_CONFIG
     if note:

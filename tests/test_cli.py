@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import discord
@@ -16,6 +19,8 @@ from pydantic import SecretStr
 from bot import __main__ as entry
 from bot.client import DramaClub
 from bot.settings import DEFAULT_CATALOG_DIR, Settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -237,3 +242,79 @@ async def test_the_token_is_never_logged(
     await stopper
     assert caplog.records, "something was logged"
     assert all("test-token" not in record.getMessage() for record in caplog.records)
+
+
+def unusable_database(kind: str, folder: Path) -> Path:
+    path = folder / "club.sqlite3"
+    if kind == "empty":
+        path.touch()
+    elif kind == "damaged":
+        path.write_bytes(b"this is not a database, just some bytes " * 100)
+    elif kind == "foreign":
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+            db.commit()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem"),
+    [
+        ("empty", "is an empty file, not the club's database"),
+        ("damaged", "is damaged or not a database"),
+        ("foreign", "holds another program's tables (invoices), not the club's"),
+    ],
+)
+async def test_an_unusable_database_file_stops_the_bot_before_it_connects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kind: str, problem: str
+) -> None:
+    offline(monkeypatch, login_error=AssertionError("the bot went on to log in"))
+    path = unusable_database(kind, tmp_path)
+    before = path.read_bytes()
+    status = await entry.run_bot(Settings(token=SecretStr("t"), database_path=path))
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} ") and problem in line
+    assert path.read_bytes() == before  # nothing was written to it
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem"),
+    [
+        ("empty", "is an empty file, not the club's database"),
+        ("damaged", "is damaged or not a database"),
+        ("foreign", "holds another program's tables (invoices), not the club's"),
+    ],
+)
+def test_an_unusable_database_file_stops_try_with_one_line(tmp_path: Path, kind: str, problem: str) -> None:
+    path = unusable_database(kind, tmp_path)
+    before = path.read_bytes()
+    result = run_cli("try", "--database", str(path), "/about", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} ") and problem in line
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_database_stops_try_before_it_starts(tmp_path: Path) -> None:
+    """Run as a user who may read the file but not write it (root may write anything); the bot's
+    own start goes through the same check (the tests above)."""
+    with tempfile.TemporaryDirectory() as name:  # in /tmp, which the other user may enter
+        folder = Path(name)
+        folder.chmod(0o755)
+        read_only_start(folder / "club.sqlite3")
+
+
+def read_only_start(path: Path) -> None:
+    folder = path.parent
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA user_version = 1")
+    path.chmod(0o444)
+    command = [sys.executable, "-m", "bot", "try", "--database", str(path), "/about"]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} is read-only")

@@ -21,7 +21,7 @@ from discord import app_commands
 
 from bot.client import DramaClub, create_bot
 from bot.settings import Settings
-from bot.storage import Storage, bundled_migrations
+from bot.storage import Storage, bundled_migrations, check_file
 from trial.slash_syntax import CommandSpec, OptionSpec, SyntaxProblem, parse
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ def check_database(path: Path, *, upgrade: bool) -> str | None:
     latest = bundled_migrations()[-1].version
     if not path.exists():
         return f"{path} does not exist yet; it will be created."
+    check_file(path)
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     if version < latest:
