@@ -84,6 +84,7 @@ class Drama:
     runtime_known: bool = True  # False: episode_minutes is a guess for planning, not a fact to show
     seasons: tuple[tuple[int, int, int], ...] = ()  # (season, first episode, last episode), numbered on
     fetched_at: datetime | None = field(default=None, compare=False)
+    unrefreshed: bool = field(default=False, compare=False)  # TMDB failed when asked again: shown as stored
 
     @property
     def from_tmdb(self) -> bool:

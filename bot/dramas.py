@@ -15,15 +15,17 @@ from datetime import datetime
 
 from rapidfuzz import fuzz
 
-from bot.club_catalog import TMDB_OFF_HINT, AmbiguousTitle, ClubCatalog, DramaNotFound
+from bot.club_catalog import TMDB_OFF_HINT, AmbiguousPerson, AmbiguousTitle, ClubCatalog, DramaNotFound
 from bot.drama import Drama
 from bot.errors import UserError
 from bot.folding import fold_name, fold_title
 from bot.search import EXACT, Person, pick
+from bot.text import clip
 from bot.tmdb import TmdbNotFound, TmdbUnavailable
 from bot.tmdb_answers import Found, TmdbPerson, tmdb_id_of
 from bot.tmdb_dramas import TmdbDramas
 
+MAX_NAMED = 5  # people named in a "could be" answer
 AUTOCOMPLETE_WAIT = 1.0  # seconds autocomplete gives TMDB before answering with what it has
 MIN_SEARCH = 2  # letters typed before autocomplete asks TMDB
 
@@ -149,6 +151,8 @@ class Dramas:
         """The curated catalog's person if it knows them (aliases too), else TMDB's."""
         try:
             return self.catalog.find_person(query, guild_id)
+        except AmbiguousPerson:
+            raise  # the people the catalog knows by that name are listed, as TMDB's would be
         except UserError as not_found:
             if self.tmdb is None or not fold_name(query):
                 raise
@@ -158,5 +162,8 @@ class Dramas:
         if not people:
             raise missing
         exact = [p for p in people if fold_name(p[1]) == fold_name(query)]
+        if not exact and len(people) > 1:
+            names = ", ".join(f"**{name}**" for _, name in people[:MAX_NAMED])
+            raise UserError(f"“{clip(query, 80)}” could be {names}. Pick one from the list, or type more of the name.")
         person_id, name = (exact or people)[0]
         return await self.tmdb.person(person_id, name)

@@ -14,7 +14,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.drama import Drama
@@ -54,6 +54,19 @@ def check_episode(drama: Drama, episode: int | None) -> int:
             f"{drama.display_title} has episodes 1 to {drama.episode_count}; there is no episode {episode}."
         )
     return episode
+
+
+def check_aired(drama: Drama, episode: int, today: date) -> None:
+    """An episode is rated once it has aired: not one dated later, nor an undated one of a drama that airs."""
+    if episode == WHOLE_DRAMA:
+        return
+    aired = drama.episode(episode).air_date
+    if aired is not None and aired > today:
+        raise UserError(
+            f"Episode {episode} of {drama.display_title} airs on {aired.day} {aired:%B %Y}; rate it once it has aired."
+        )
+    if aired is None and drama.airing:
+        raise UserError(f"Episode {episode} of {drama.display_title} has no air date yet; rate it once it has aired.")
 
 
 _INVISIBLE = {"Cf", "Cc", "Zl", "Zp"}  # zero-width, bidirectional and other control characters

@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -105,14 +106,10 @@ class TmdbDramas:
             await before_request()
         try:
             return await self.fetch(tmdb_id, now)
-        except TmdbUnavailable:
+        except (TmdbUnavailable, TmdbNotFound):
             if drama is None:
                 raise
-            return drama  # the card says when it was fetched
-        except TmdbNotFound:
-            if drama is None:
-                raise
-            return drama
+            return replace(drama, unrefreshed=True)  # the card says when it was fetched
 
     async def fetch(self, tmdb_id: int, now: datetime) -> Drama:
         """Fetch and store one drama; members asking for it at once share one fetch."""

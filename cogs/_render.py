@@ -15,7 +15,6 @@ from bot.drama import Drama
 from bot.ratings import Stats, average
 from bot.text import clip
 from bot.tmdb_answers import PAGE_URL
-from bot.tmdb_dramas import is_fresh
 
 __all__ = ["clip"]  # the one clip helper (bot.text), for the renderers
 
@@ -184,16 +183,16 @@ def drama_card(
         )
     if in_server:
         embed.add_field(name="Club score", value=club_score(club), inline=False)
-    embed.set_footer(text=sources_line(drama, now or discord.utils.utcnow()))
+    embed.set_footer(text=sources_line(drama))
     return fit(embed)
 
 
-def sources_line(drama: Drama, now: datetime) -> str:
+def sources_line(drama: Drama) -> str:
     """A card's footer: where its facts come from; for TMDB's, when they were fetched if TMDB
-    could not be asked again."""
+    failed when it was asked again."""
     if not drama.from_tmdb:
         return "Sources: " + "; ".join(drama.sources)
-    if drama.fetched_at is not None and not is_fresh(drama, now):
+    if drama.fetched_at is not None and drama.unrefreshed:
         return (
             f"Data: TMDB, fetched {plain_date(drama.fetched_at.date())}; TMDB isn't answering, so it may be out of "
             "date. " + TMDB_NOTICE

@@ -346,3 +346,35 @@ async def test_a_new_look_up_defers_privately_for_a_private_answer(club: Club, t
     answer = shown(result)
     assert answer.ephemeral
     assert answer.content.startswith("Saved your 8/10 for Fixture Courtroom (2023).")
+
+
+async def test_a_name_several_people_share_gets_the_list_from_the_catalog_and_from_tmdb(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    text = drama_toml(
+        "Harbour Lights", 2024, cast=[("Park Bo-Young", "Seo Ha-Eun", "lead"), ("Park Seo-Joon", "Do Jae", "lead")]
+    )
+    await club.admin.slash(club.channel, "catalog add", file=("harbour.toml", text.encode()))
+    curated = shown(await club.alice.slash(club.channel, "actor", name="Park"))
+    assert curated.content.startswith("“Park” could be ")  # type: ignore[attr-defined]
+    assert "**Park Bo-Young**" in curated.content and "**Park Seo-Joon**" in curated.content  # type: ignore[attr-defined]
+    assert not any(path.startswith("/3/search/person") for path in tmdb.paths())  # the catalog answered
+
+    on_tmdb = shown(await club.alice.slash(club.channel, "actor", name="Fixture Actor"))
+    assert on_tmdb.content.startswith("“Fixture Actor” could be ")  # type: ignore[attr-defined]
+    for name in ("**Fixture Actor Han**", "**Fixture Actor Choi**", "**Fixture Actor Lin**"):
+        assert name in on_tmdb.content  # type: ignore[attr-defined]
+    assert not any("/tv_credits" in path for path in tmdb.paths())  # nobody's roles were fetched
+
+
+async def test_an_episode_that_has_not_aired_cannot_be_rated(club: Club, tmdb: FakeTmdb) -> None:
+    """Fixture Hearts on Air: episodes 5 to 12 air in the coming weeks, 13 to 16 have no date yet."""
+    later = shown(await club.alice.slash(club.channel, "rate", title="tmdb-900003", score=8, episode=8))
+    assert "Episode 8 of Fixture Hearts on Air" in later.content  # type: ignore[attr-defined]
+    assert "rate it once it has aired" in later.content  # type: ignore[attr-defined]
+    undated = shown(await club.alice.slash(club.channel, "rate", title="tmdb-900003", score=8, episode=14))
+    assert "Episode 14 of Fixture Hearts on Air" in undated.content  # type: ignore[attr-defined]
+    assert "has no air date yet" in undated.content  # type: ignore[attr-defined]
+    aired = shown(await club.alice.slash(club.channel, "rate", title="tmdb-900003", score=8, episode=2))
+    assert "rated **Fixture Hearts on Air** · Episode 2: 8/10" in aired.content  # type: ignore[attr-defined]
+    assert [tuple(row) for row in await club.bot.storage.fetchall("SELECT episode FROM votes")] == [(2,)]

@@ -161,3 +161,19 @@ def test_watchlist_pages_with_long_reasons_fit_and_quote_the_member() -> None:
 
 def test_poll_answers_fit_in_55_characters() -> None:
     assert len(answer_text(huge_drama().display_title)) == 55
+
+
+def test_a_tmdb_cards_footer_says_tmdb_is_not_answering_only_after_a_failed_fetch() -> None:
+    old = Drama(
+        slug="tmdb-900001",
+        title="Fixture",
+        year=2024,
+        episode_count=1,
+        episode_minutes=60,
+        sources=("TMDB",),
+        tmdb_id=900001,
+        fetched_at=NOW - timedelta(days=40),  # older than TMDB data is kept fresh
+    )
+    assert common.sources_line(old).startswith("Data: TMDB. ")
+    failed = replace(old, unrefreshed=True)
+    assert "fetched 20 January 2026; TMDB isn't answering" in common.sources_line(failed)

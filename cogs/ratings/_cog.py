@@ -18,6 +18,7 @@ from bot.parties import Party, PartyStore
 from bot.ratings import (
     MAX_COMMENT,
     VoteStore,
+    check_aired,
     check_comment,
     check_episode,
     check_score,
@@ -83,6 +84,8 @@ async def record_vote(
     assert interaction.guild_id is not None
     half_points = check_score(score)
     number = check_episode(drama, episode)
+    now = discord.utils.utcnow()
+    check_aired(drama, number, now.date())
     before = await VoteStore(interaction.client.storage).cast(
         guild_id=interaction.guild_id,
         drama_slug=drama.slug,
@@ -90,7 +93,7 @@ async def record_vote(
         user_id=interaction.user.id,
         half_points=half_points,
         comment=comment,
-        now=discord.utils.utcnow(),
+        now=now,
         private=private,
         member_name=interaction.user.display_name,
     )
