@@ -200,7 +200,11 @@ class DramaClub(commands.Bot):
         connector = aiohttp.TCPConnector(force_close=not self.keep_tmdb_connections)
         self._tmdb_session = aiohttp.ClientSession(connector=connector)
         client = TmdbClient(
-            self._tmdb_session, token.get_secret_value(), self.settings.tmdb_api_url, self.settings.tmdb_language
+            self._tmdb_session,
+            token.get_secret_value(),
+            self.settings.tmdb_api_url,
+            self.settings.tmdb_language,
+            clock=discord.utils.utcnow,  # simulated in tests and in try
         )
         log.info("TMDB look-ups are on (%s, %s)", self.settings.tmdb_api_url, self.settings.tmdb_language)
         return TmdbDramas(self.storage, client)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import aiohttp
@@ -27,6 +28,7 @@ TIMEOUT = 5.0  # seconds a request may take
 IN_FLIGHT = 4  # requests running at once
 MAX_WAIT = 5.0  # the longest Retry-After waited out before a look-up fails
 MAX_APPENDED = 20  # names append_to_response takes at once
+TOKEN_RETRY = timedelta(hours=1)  # after a 401, how long until one request asks again
 
 STILL_WORKS = "The dramas in the club's catalog still work."
 
@@ -81,16 +83,28 @@ class TmdbNotFound(Exception):
 class TmdbClient:
     """GET requests to TMDB's API v3 through one aiohttp session, which the caller owns."""
 
-    def __init__(self, session: aiohttp.ClientSession, token: str, base_url: str, language: str) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        token: str,
+        base_url: str,
+        language: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._session = session
+        self._clock = clock
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self._base_url = base_url.rstrip("/")
         self.language = language
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._running: dict[Any, asyncio.Task[Any]] = {}
         self._resume_at = 0.0  # loop time before which TMDB asked not to be called
-        self.token_rejected = False
+        self._rejected_until: datetime | None = None  # after a 401: when one request may ask again
         self.requests_sent = 0
+
+    @property
+    def token_rejected(self) -> bool:
+        return self._rejected_until is not None
 
     # -- the requests the bot makes ---------------------------------------------------------
 
@@ -122,8 +136,10 @@ class TmdbClient:
 
     async def _send(self, path: str, query: dict[str, str]) -> dict[str, Any]:
         for attempt in range(2):
-            if self.token_rejected:
-                raise _token()
+            if self._rejected_until is not None:
+                if self._clock() < self._rejected_until:
+                    raise _token()
+                self._rejected_until = self._clock() + TOKEN_RETRY  # this request asks; the others wait
             wait = self._resume_at - asyncio.get_running_loop().time()
             if wait > MAX_WAIT:
                 raise _busy()
@@ -165,10 +181,13 @@ class TmdbClient:
 
     def _read(self, path: str, status: int, body: Any) -> dict[str, Any]:
         if status == 401:
-            if not self.token_rejected:
-                log.error("TMDB rejected TMDB_TOKEN (401): TMDB look-ups are off until the token is fixed")
-            self.token_rejected = True
+            if self._rejected_until is None:
+                log.error("TMDB rejected TMDB_TOKEN (401): look-ups pause, and the bot asks again once an hour")
+            self._rejected_until = self._clock() + TOKEN_RETRY
             raise _token()
+        if self._rejected_until is not None:
+            log.warning("TMDB accepts TMDB_TOKEN again: look-ups resume")
+            self._rejected_until = None
         if status == 404:
             raise TmdbNotFound(path)
         if status != 200:

@@ -378,3 +378,29 @@ async def test_an_episode_that_has_not_aired_cannot_be_rated(club: Club, tmdb: F
     aired = shown(await club.alice.slash(club.channel, "rate", title="tmdb-900003", score=8, episode=2))
     assert "rated **Fixture Hearts on Air** · Episode 2: 8/10" in aired.content  # type: ignore[attr-defined]
     assert [tuple(row) for row in await club.bot.storage.fetchall("SELECT episode FROM votes")] == [(2,)]
+
+
+async def test_a_rejected_token_pauses_tmdb_for_an_hour_then_one_request_asks_again(
+    club: Club, tmdb: FakeTmdb, caplog: pytest.LogCaptureFixture
+) -> None:
+    tmdb.status = 401
+    await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    requests = len(tmdb.requests)
+    await club.env.advance_time(59 * 60)
+    paused = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert "TMDB rejects the bot's token" in shown(paused).content  # type: ignore[attr-defined]
+    assert len(tmdb.requests) == requests  # nothing sent within the hour
+
+    await club.env.advance_time(2 * 60)
+    still = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert "TMDB rejects the bot's token" in shown(still).content  # type: ignore[attr-defined]
+    assert len(tmdb.requests) == requests + 1  # one request asked, and was refused again
+
+    tmdb.status = None  # the token works again (TMDB's side was mended)
+    await club.env.advance_time(61 * 60)
+    back = await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")
+    assert shown(back).embeds, (back.response, back.followups)  # type: ignore[attr-defined]
+    assert shown(back).embeds[0].title == "Fixture Courtroom (2023)"  # type: ignore[attr-defined]
+    assert "look-ups resume" in caplog.text
+    about = await club.alice.slash(club.channel, "about")
+    assert "any TV drama TMDB knows can be looked up" in fields(about.response.embeds[0])["TMDB look-ups"]

@@ -86,7 +86,7 @@ async def test_a_rejected_token_is_logged_once_and_not_sent_again(
         assert failure.value.reason == "token"
     assert len(fake.requests) == 1
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == ["TMDB rejected TMDB_TOKEN (401): TMDB look-ups are off until the token is fixed"]
+    assert errors == ["TMDB rejected TMDB_TOKEN (401): look-ups pause, and the bot asks again once an hour"]
     assert TOKEN not in caplog.text
 
 
