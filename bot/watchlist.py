@@ -70,6 +70,7 @@ class Pick:
     host_id: int
     ends_at: datetime
     closed: bool
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ _SUGGESTION = (
     " s.next_up_at IS NOT NULL, (SELECT count(*) FROM supports AS p WHERE p.suggestion_id = s.id)"
     " FROM suggestions AS s"
 )
-_PICK = "SELECT id, guild_id, channel_id, message_id, host_id, ends_at, closed_at IS NOT NULL FROM picks"
+_PICK = "SELECT id, guild_id, channel_id, message_id, host_id, ends_at, closed_at IS NOT NULL, created_at FROM picks"
 
 
 def _suggestion(row: Row | tuple[Any, ...]) -> Suggestion:
@@ -105,7 +106,16 @@ def _suggestion(row: Row | tuple[Any, ...]) -> Suggestion:
 
 
 def _pick(row: Row) -> Pick:
-    return Pick(int(row[0]), int(row[1]), int(row[2]), row[3], int(row[4]), instant(str(row[5])), bool(row[6]))
+    return Pick(
+        int(row[0]),
+        int(row[1]),
+        int(row[2]),
+        row[3],
+        int(row[4]),
+        instant(str(row[5])),
+        bool(row[6]),
+        instant(str(row[7])),
+    )
 
 
 class Watchlist:
@@ -205,8 +215,27 @@ class Watchlist:
         """A poll Discord refused to post: as if it never was."""
         await self._storage.execute("DELETE FROM picks WHERE id = ?", (pick_id,))
 
-    async def open_pick(self, guild_id: int) -> Pick | None:
+    async def open_pick(self, guild_id: int, now: datetime) -> Pick | None:
+        """The server's open poll; one stored but never posted (the bot stopped in between) is
+        forgotten after :data:`UNPOSTED_GRACE`, so it does not block the next."""
+        await self._storage.execute(
+            "DELETE FROM picks WHERE guild_id = ? AND message_id IS NULL AND created_at < ?",
+            (guild_id, iso(now - UNPOSTED_GRACE)),
+        )
         row = await self._storage.fetchone(_PICK + " WHERE guild_id = ? AND closed_at IS NULL", (guild_id,))
+        return None if row is None else _pick(row)
+
+    async def unposted(self) -> list[Pick]:
+        """Polls stored but not known to be posted: at a start, the previous run stopped in between."""
+        rows = await self._storage.fetchall(_PICK + " WHERE message_id IS NULL AND closed_at IS NULL")
+        return [_pick(r) for r in rows]
+
+    async def poll_holding(self, suggestion_id: int) -> Pick | None:
+        """The open poll that offers this suggestion, if one does."""
+        row = await self._storage.fetchone(
+            _PICK + " WHERE closed_at IS NULL AND id IN (SELECT pick_id FROM pick_choices WHERE suggestion_id = ?)",
+            (suggestion_id,),
+        )
         return None if row is None else _pick(row)
 
     async def pick_of_message(self, message_id: int) -> Pick | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import discord
 import pytest
 
+from bot.client import ClubTree
 from bot.settings import Settings
 from tests.conftest import Club
 
@@ -242,3 +243,87 @@ async def test_a_poll_needs_two_suggestions(club: Club) -> None:
     assert result.response.content == (
         "The watchlist has 1 suggestion; a poll needs at least 2. Suggest more with `/suggest`."
     )
+
+
+class Crash(Exception):
+    """A fault hook: the bot stops here, as a killed process would."""
+
+
+async def crash_after(club: Club, monkeypatch: pytest.MonkeyPatch, method: str, *, before: bool = False) -> None:
+    """Make ``Watchlist.<method>`` the last step the bot takes (or the step it never takes)."""
+    from bot.watchlist import Watchlist
+
+    original = getattr(Watchlist, method)
+
+    async def step(self: Watchlist, *args: object, **kwargs: object) -> object:
+        if not before:
+            await original(self, *args, **kwargs)
+        raise Crash(method)
+
+    monkeypatch.setattr(Watchlist, method, step)
+
+
+async def test_a_poll_stored_but_never_posted_frees_pick_at_the_next_start(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await fill(club)
+    await crash_after(club, monkeypatch, "start_pick")  # stored; killed before posting
+    await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    assert [type(ClubTree.unwrap(e)) for e in club.take_errors()] == [Crash]
+    assert not any(m.poll for m in bot_posts(club))
+    monkeypatch.undo()
+    await club.restart()
+    result = await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    assert not result.ephemeral, said(result).content  # type: ignore[attr-defined]
+    assert len([m for m in bot_posts(club) if m.poll]) == 1
+    assert len(await club.bot.storage.fetchall("SELECT id FROM picks")) == 1
+
+
+async def test_a_poll_stored_but_never_posted_frees_pick_after_five_minutes(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await fill(club)
+    await crash_after(club, monkeypatch, "start_pick")
+    await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    club.take_errors()
+    monkeypatch.undo()
+    soon = await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    assert soon.ephemeral and "A poll was opened a moment ago" in said(soon).content  # type: ignore[attr-defined]
+    await club.env.advance_time(5 * 60 + 1)
+    later = await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    assert not later.ephemeral, said(later).content  # type: ignore[attr-defined]
+
+
+async def test_a_poll_posted_but_not_recorded_is_adopted_at_the_next_start(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after Discord took the poll and before its message was recorded: the new run finds
+    the message and counts its votes; no second poll is posted."""
+    await fill(club)
+    await crash_after(club, monkeypatch, "posted", before=True)
+    await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    assert [type(ClubTree.unwrap(e)) for e in club.take_errors()] == [Crash]
+    monkeypatch.undo()
+    poll = await poll_of(club)
+    await club.alice.vote(poll, answer=2)
+    await club.restart()
+    await club.env.advance_time(3600 + 60)
+    (winner,) = [m for m in bot_posts(club) if m.content.startswith("🏆")]
+    assert "**Fixture Courtroom (2023)** (1 vote)" in winner.content
+    assert len([m for m in bot_posts(club) if m.poll]) == 1
+
+
+async def test_a_suggestion_in_the_open_poll_cannot_be_removed(club: Club) -> None:
+    await fill(club)
+    await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    poll = await poll_of(club)
+    await club.alice.vote(poll, answer=2)
+    await club.bob.vote(poll, answer=2)
+    refused = await club.bob.slash(club.channel, "watchlist remove", title="Fixture Courtroom")
+    assert refused.ephemeral
+    assert "**Fixture Courtroom (2023)** is in the poll that is open now" in said(refused).content  # type: ignore[attr-defined]
+    await club.env.advance_time(3600 + 60)
+    (winner,) = [m for m in bot_posts(club) if m.content.startswith("🏆")]
+    assert "**Fixture Courtroom (2023)** (2 votes)" in winner.content
+    after = await club.bob.slash(club.channel, "watchlist remove", title="Fixture Courtroom")
+    assert "Removed **Fixture Courtroom (2023)**" in said(after).content  # type: ignore[attr-defined]

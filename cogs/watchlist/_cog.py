@@ -201,6 +201,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         self.list = Watchlist(bot.storage)
         self.votes = VoteStore(bot.storage)
         self._ends = DueLoop(bot, "poll-results", self._close_ended, idle=IDLE_SLEEP)
+        self._unposted_checked = False  # polls a previous run stored but may not have posted
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PlanButton, DecideButton)
@@ -257,6 +258,12 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
             raise UserError(
                 "Only the member who suggested it, or a host (Manage Events or Manage Server), can remove it."
             )
+        if (poll := await self.list.poll_holding(suggestion.id)) is not None:
+            closes = discord.utils.format_dt(poll.ends_at, "R")
+            raise UserError(
+                f"**{drama.display_title}** is in the poll that is open now, and its votes count until the poll "
+                f"closes {closes}. Remove it after that."
+            )
         await self.list.remove(suggestion.id)
         await answer(interaction, f"Removed **{drama.display_title}** from the watchlist.", ephemeral=True)
 
@@ -302,7 +309,11 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         if missing:
             needed = " and ".join(f"**{name}**" for name in missing)
             raise UserError(f"I need {needed} in this channel to run a poll; ask a server admin to grant it.")
-        open_pick = await self.list.open_pick(interaction.guild_id)
+        open_pick = await self.list.open_pick(interaction.guild_id, discord.utils.utcnow())
+        if open_pick is not None and open_pick.message_id is None:
+            raise UserError(
+                "A poll was opened a moment ago; one poll at a time. If it never appears, try again in five minutes."
+            )
         if open_pick is not None:
             raise UserError(f"A poll is already open: {self.link(open_pick)}. One poll at a time.")
         suggestions = await self.list.listed(interaction.guild_id)
@@ -355,9 +366,35 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
 
     async def _close_ended(self) -> datetime | None:
         """Announce the polls whose end has come; returns when to look again."""
+        if not self._unposted_checked:
+            await self._adopt_unposted()
+            self._unposted_checked = True
         now = discord.utils.utcnow()
         finalising = [pick for pick in await self.list.ending(now) if not await self.finish(pick, now)]
         return now + RECHECK if finalising else await self.list.next_end()
+
+    async def _adopt_unposted(self) -> None:
+        """A poll the previous run stored and stopped before recording as posted: if its message
+        is in the channel, it is adopted (its votes count); if not, it is forgotten and frees /pick."""
+        assert self.bot.user is not None
+        for pick in await self.list.unposted():
+            found = None
+            channel = self.bot.get_channel(pick.channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                try:
+                    async for message in channel.history(limit=50, after=pick.created_at - timedelta(seconds=1)):
+                        poll = message.poll
+                        if message.author.id == self.bot.user.id and poll is not None and poll.question == QUESTION:
+                            found = message
+                            break
+                except discord.HTTPException as error:
+                    log.warning("Could not look for the message of poll %s: %s", pick.id, error)
+            if found is not None:
+                await self.list.posted(pick.id, found.id)
+                log.info("Poll %s was posted before the bot stopped: adopted message %s", pick.id, found.id)
+            else:
+                await self.list.forget(pick.id)
+                log.info("Poll %s was never posted: forgotten", pick.id)
 
     async def finish(self, pick: Pick, now: datetime) -> bool:
         """Read the poll's final counts from Discord and announce the result once. False if
