@@ -54,6 +54,8 @@ class TmdbDramas:
         self._recent: LRUCache[int, Drama] = LRUCache(maxsize=RECENT_KEPT)
         self._searches: TTLCache[str, list[Found]] = TTLCache(maxsize=SEARCHES_KEPT, ttl=SEARCH_TTL.total_seconds())
         self._running: dict[int | str, asyncio.Task[Any]] = {}  # fetches by id, searches by folded query
+        # Told of every drama fetched anew: follows and plans carry its new dates at once.
+        self.on_fetched: list[Callable[[Drama], None]] = []
 
     # -- the database ---------------------------------------------------------------------
 
@@ -90,6 +92,8 @@ class TmdbDramas:
                 "INSERT INTO tmdb_titles (key, tmdb_id) VALUES (?, ?)", [(key, drama.tmdb_id) for key in keys]
             )
         self._recent[tmdb_id] = drama
+        for listener in self.on_fetched:
+            listener(drama)
         return drama
 
     # -- TMDB ------------------------------------------------------------------------------

@@ -222,3 +222,47 @@ async def test_an_announcement_discord_refuses_is_logged_and_shown_to_the_admin(
     assert len(announcements(club)) == 1
     mine = await club.admin.slash(club.channel, "follow list")
     assert "⚠️" not in mine.response.embeds[0].description
+
+
+def fetches(tmdb: FakeTmdb, tmdb_id: int = 900003) -> int:
+    return tmdb.paths().count(f"/3/tv/{tmdb_id}")
+
+
+async def test_a_bot_restarted_every_hour_still_looks_at_tmdb_daily(club: Club, tmdb: FakeTmdb) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    first = fetches(tmdb)
+    assert first >= 1
+    for _ in range(23):  # restarted every hour, at the hour's end: the data is not a day old yet
+        await club.env.advance_time(3600)
+        await club.restart()
+    assert fetches(tmdb) == first
+    for _ in range(3):  # a day after the fetch, whichever run is up looks, once
+        await club.env.advance_time(3600)
+        await club.restart()
+    assert fetches(tmdb) == first + 1
+
+
+async def test_a_bot_down_for_two_days_looks_within_a_minute_of_starting(club: Club, tmdb: FakeTmdb) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    before = fetches(tmdb)
+    two_days_ago = (club.env.now() - timedelta(days=2)).isoformat()
+    await club.bot.storage.execute("UPDATE tmdb_dramas SET fetched_at = ?", (two_days_ago,))  # as if away
+    tmdb.date_episode(900003, 13, club.env.now().date() + timedelta(days=40))
+    await club.restart()
+    await club.env.advance_time(60)
+    assert fetches(tmdb) == before + 1
+    assert 13 in [episode for episode, _ in await pending(club)]  # the new date is already followed
+
+
+async def test_a_member_looking_at_a_drama_carries_its_new_dates_into_the_follow_at_once(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    """TMDB was down at the daily look (tried again in an hour); a member's card fetches it first."""
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    tmdb.status = 503
+    await club.env.advance_time(86400 + 60)
+    tmdb.status = None
+    tmdb.date_episode(900003, 13, club.env.now().date() + timedelta(days=40))
+    await club.alice.slash(club.channel, "drama", title=AIRING)  # stale: fetched again for her card
+    await club.env.advance_time(1)
+    assert 13 in [episode for episode, _ in await pending(club)]

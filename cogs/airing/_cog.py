@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 IDLE_SLEEP = 30 * 86400.0  # the longest either loop sleeps: a new follow (or plan) wakes them
 REFRESH_EVERY = timedelta(days=1)  # how often followed (and planned) dramas that still air are fetched again
+RETRY_FAILED = timedelta(hours=1)  # how soon a fetch TMDB failed is tried again
 MAX_DAYS = 30
 
 
@@ -51,23 +52,31 @@ class AiringCog(commands.Cog, name="Airing"):
         self.store = FollowStore(bot.storage)
         self._announcements = DueLoop(bot, "episode-announcements", self._announce_due, idle=IDLE_SLEEP)
         self._refresh = DueLoop(bot, "airing-refresh", self._refresh_due, idle=IDLE_SLEEP)
-        self._next_refresh = discord.utils.utcnow() + REFRESH_EVERY
+        self._retry_at: dict[int, datetime] = {}  # TMDB ids whose fetch failed: when to try again
 
     async def cog_load(self) -> None:
         self._announcements.start()
         self.bot.planner.on_added.append(self._planned)
         if self.bot.dramas.tmdb is not None:
+            self.bot.dramas.tmdb.on_fetched.append(self._fetched)
             self._refresh.start()
 
     async def cog_unload(self) -> None:
         self.bot.planner.on_added.remove(self._planned)
+        if self.bot.dramas.tmdb is not None:
+            self.bot.dramas.tmdb.on_fetched.remove(self._fetched)
         self._announcements.stop()
         self._refresh.stop()
+
+    def _fetched(self, drama: Drama) -> None:
+        """New data about a drama that airs (a member looked at it): follows and plans take it now."""
+        if drama.airing:
+            self._refresh.wake(discord.utils.utcnow())
 
     def _planned(self, drama: Drama, parties: list[Party]) -> None:
         """A plan of a drama that airs grows as TMDB dates its episodes: look at it daily."""
         if drama.airing:
-            self._refresh.wake(self._next_refresh)
+            self._refresh.wake(discord.utils.utcnow())
 
     # -- /follow add, /follow list, /unfollow ------------------------------------------------
 
@@ -132,7 +141,7 @@ class AiringCog(commands.Cog, name="Airing"):
         coming = await self.store.next_of(stored.id, now)
         if coming is not None:
             self._announcements.wake(coming.airs_at)
-        self._refresh.wake(self._next_refresh)
+        self._refresh.wake(discord.utils.utcnow())
         notes = []
         if not perms.create_public_threads:
             notes.append(
@@ -254,42 +263,42 @@ class AiringCog(commands.Cog, name="Airing"):
     # -- TMDB's new dates ---------------------------------------------------------------------
 
     async def _refresh_due(self) -> datetime | None:
-        """Once a day while anything airs that this bot follows or plans: :meth:`refresh`."""
-        now = discord.utils.utcnow()
-        if now >= self._next_refresh:
-            self._next_refresh = now + REFRESH_EVERY
-            if not await self.refresh(now):
-                return None  # nothing airs: asleep until a follow or a plan wakes it
-        return self._next_refresh
-
-    async def refresh(self, now: datetime) -> bool:
-        """Fetch each TMDB drama that is followed, or planned with watch parties, while it airs
-        (one fetch a drama); update the follows' announcements, and let plans grow. Returns
-        whether there was anything to look at."""
+        """Fetch again each followed or planned TMDB drama that airs once its stored data is a day
+        old, and carry what TMDB says into the follows and the plans; returns when the oldest
+        data next comes due. Due from the data's stored age: restarts neither skip nor repeat it."""
         tmdb = self.bot.dramas.tmdb
-        if tmdb is None:
-            return False
+        assert tmdb is not None
+        now = discord.utils.utcnow()
         follows = await self.store.every()
-        slugs = {f.drama_slug for f in follows}
-        for slug in await self.bot.planner.store.planned_dramas(TMDB_PREFIX):
-            stored = await self.bot.dramas.get(slug, None)
-            if stored is not None and stored.airing:
-                slugs.add(slug)
+        slugs = {f.drama_slug for f in follows} | set(await self.bot.planner.store.planned_dramas(TMDB_PREFIX))
+        next_at: datetime | None = None
         for slug in sorted(slugs):
             tmdb_id = tmdb_id_of(slug)
             if tmdb_id is None:
                 continue  # a curated drama: its dates are the file's
-            try:
-                drama = await tmdb.fetch(tmdb_id, now)
-            except (TmdbUnavailable, TmdbNotFound) as error:
-                log.warning("Could not fetch %s again for its new episodes: %s", slug, error)
-                continue
-            await self._update_follows([f for f in follows if f.drama_slug == slug], drama, now)
-            await self.bot.planner.grow(drama)
-        next_at = await self.store.next_due_at()
-        if next_at is not None:
-            self._announcements.wake(next_at)
-        return bool(slugs)
+            drama = await tmdb.stored(tmdb_id)
+            followed = [f for f in follows if f.drama_slug == slug]
+            if drama is not None and not drama.airing and not followed:
+                continue  # a planned drama that has ended: nothing more to date
+            due = drama.fetched_at + REFRESH_EVERY if drama is not None and drama.fetched_at else now
+            if due <= now and now >= self._retry_at.get(tmdb_id, now):
+                try:
+                    drama = await tmdb.fetch(tmdb_id, now)
+                    self._retry_at.pop(tmdb_id, None)
+                    due = now + REFRESH_EVERY
+                except (TmdbUnavailable, TmdbNotFound) as error:
+                    log.warning("Could not fetch %s again for its new episodes: %s", slug, error)
+                    self._retry_at[tmdb_id] = due = now + RETRY_FAILED
+            elif tmdb_id in self._retry_at:
+                due = self._retry_at[tmdb_id]
+            if drama is not None:
+                await self._update_follows(followed, drama, now)
+                await self.bot.planner.grow(drama)
+            next_at = due if next_at is None else min(next_at, due)
+        coming = await self.store.next_due_at()
+        if coming is not None:
+            self._announcements.wake(coming)
+        return next_at
 
     async def _update_follows(self, follows: list[Follow], drama: Drama, now: datetime) -> None:
         for follow in follows:
