@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.drama import Drama
@@ -24,6 +24,7 @@ from bot.times import check_start, parse_start, zone
 
 log = logging.getLogger(__name__)
 
+Existing = Literal["replace", "keep"]  # cancel the other series, or plan a second one beside it
 R = TypeVar("R")
 R_contra = TypeVar("R_contra", contravariant=True)
 
@@ -46,6 +47,7 @@ class PlanRequest:
     location: str | None = None
     episodes_per_party: int = 1
     remind_minutes: int = 15
+    existing: Existing | None = None  # what to do with the drama's other upcoming parties, if it has any
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +124,18 @@ class Planner(Generic[R]):
             episodes_per_party=request.episodes_per_party,
             remind_minutes=check_remind(request.remind_minutes),
         )
-        live = [
-            p for p in await self.store.planned_at(spec.guild_id, drama.slug, planned[0].starts_at) if not p.cancelled
-        ]
+        stored = await self.store.planned_at(spec.guild_id, drama.slug, planned[0].starts_at)
+        live = [p for p in stored if not p.cancelled]
+        same = {p.series_id for p in stored}
+        upcoming = await self.store.upcoming(spec.guild_id, now, drama_slug=drama.slug, limit=500)
+        others = [p for p in upcoming if p.series_id not in same]
+        if others and request.existing is None:
+            raise UserError(
+                f"**{drama.display_title}** already has {len(others)} upcoming watch "
+                f"{'party' if len(others) == 1 else 'parties'}, the next {_at(others[0].starts_at)}. "
+                "Run `/watchparty schedule` again with `existing:replace` to cancel them (and their events) "
+                "and plan anew, or with `existing:keep` to plan a second series beside them."
+            )
         if live and (changed := changed_options(live[0], spec)):
             raise UserError(
                 f"This series of **{drama.display_title}** is already planned with other options: "
@@ -139,6 +150,8 @@ class Planner(Generic[R]):
             planned_count,
             request.episodes_per_party if not live else None,
         )
+        if others and request.existing == "replace":
+            await self.cancel(others, now, by=request.host_id)
         series_id, created, parties = await self.store.create_series(spec, planned, now)
         if created:
             self._added(drama, parties)
@@ -193,6 +206,20 @@ class Planner(Generic[R]):
             raise failure
         return refused
 
+    async def cancel(self, parties: Sequence[Party], now: datetime, *, by: int | None) -> list[Party]:
+        """Cancel parties with their Discord events, and redraw their series' announcements;
+        gives the ones this call cancelled. The events are those stored when the parties were
+        cancelled: one made after is refused by its party and deleted by its own plan."""
+        cancelled = await self.store.cancel([p.id for p in parties], now, by=by)
+        if not cancelled:
+            return []
+        guild_id = parties[0].guild_id
+        gone = [event_id for event_id in cancelled.values() if event_id is not None]
+        await asyncio.gather(*(self.calendar.delete_event(guild_id, event_id) for event_id in gone))
+        for series_id in sorted({p.series_id for p in parties if p.id in cancelled}):
+            await self.calendar.show_plan(series_id)
+        return [p for p in parties if p.id in cancelled]
+
     async def grow(self, drama: Drama) -> int:
         """TMDB dated more episodes of ``drama``: each plan of it grows by the whole parties they
         make, by the same rule (the first party's local time, the gaps between air dates), with
@@ -228,3 +255,8 @@ class Planner(Generic[R]):
     def _added(self, drama: Drama, parties: list[Party]) -> None:
         for listener in self.on_added:
             listener(drama, parties)
+
+
+def _at(moment: datetime) -> str:
+    """A Discord timestamp every member reads in their own time zone."""
+    return f"<t:{int(moment.timestamp())}:F>"

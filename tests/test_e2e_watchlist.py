@@ -327,3 +327,18 @@ async def test_a_suggestion_in_the_open_poll_cannot_be_removed(club: Club) -> No
     assert "**Fixture Courtroom (2023)** (2 votes)" in winner.content
     after = await club.bob.slash(club.channel, "watchlist remove", title="Fixture Courtroom")
     assert "Removed **Fixture Courtroom (2023)**" in said(after).content  # type: ignore[attr-defined]
+
+
+async def test_the_plan_button_turns_into_planned_once_used(club: Club) -> None:
+    await fill(club)
+    await club.admin.slash(club.channel, "pick", hours=1, choices=2)
+    await club.alice.vote(await poll_of(club), answer=1)
+    await club.env.advance_time(3600 + 60)
+    winner = next(m for m in bot_posts(club) if m.content.startswith("🏆"))
+    shown = await club.admin.click(winner, label="Plan watch parties")
+    start = (club.env.now() + timedelta(days=2)).strftime("%Y-%m-%d 20:00")
+    await club.admin.submit_modal(shown, {"start": start, "timezone": "Asia/Seoul"})
+    winner = next(m for m in bot_posts(club) if m.id == winner.id)
+    (button,) = [c for row in winner.components for c in row.children]  # type: ignore[attr-defined]
+    assert button.label == "Planned" and button.disabled
+    assert len(await club.bot.storage.fetchall("SELECT id FROM watch_series")) == 1

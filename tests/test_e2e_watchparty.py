@@ -233,7 +233,9 @@ async def test_a_plan_after_the_reminder_loops_next_look_leaves_it_asleep_and_bo
     await schedule(club)  # the loop slept a month with nothing planned: this wakes it
     loop = cog._notices._task  # type: ignore[attr-defined]
     later = datetime(2026, 1, 10, 13, tzinfo=UTC)
-    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-10 22:00")
+    await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-10 22:00", existing="keep"
+    )
     assert cog._notices._task is loop, "a plan days ahead does not restart the loop"  # type: ignore[attr-defined]
 
     await advance_to(club, later - timedelta(minutes=15))
@@ -245,7 +247,9 @@ async def test_a_plan_after_the_reminder_loops_next_look_leaves_it_asleep_and_bo
 async def test_a_plan_before_the_reminder_loops_next_look_wakes_it(club: Club) -> None:
     await schedule(club)  # the loop now sleeps until the first reminder, nine days ahead
     soon = datetime(2026, 1, 1, 2, tzinfo=UTC)  # 11:00 in Seoul, two hours from simcord's start
-    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-01 11:00")
+    await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-01 11:00", existing="keep"
+    )
 
     await advance_to(club, soon - timedelta(minutes=15))
     reminders = [m.content for m in bot_messages(club) if m.content.startswith("⏰")]
@@ -558,3 +562,33 @@ async def test_a_cancelled_series_can_be_planned_again_at_the_same_start(club: C
     assert len(events(club)) == 4
     rows = await club.bot.storage.fetchall("SELECT remind_minutes FROM watch_series")
     assert [tuple(r) for r in rows] == [(30,)]
+
+
+async def test_one_plan_of_a_drama_at_a_time_unless_a_host_says_replace_or_keep(club: Club) -> None:
+    first = await schedule(club)
+    old_events = sorted(e.id for e in events(club))
+    again = await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-11 21:00")
+    assert again.ephemeral
+    text = again.response.content
+    assert text.startswith("**Soundtrack #1 (2022)** already has 4 upcoming watch parties, the next <t:")
+    assert "`existing:replace`" in text and "`existing:keep`" in text
+    assert len(await club.bot.storage.fetchall("SELECT id FROM watch_series")) == 1  # nothing stored
+
+    replaced = await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-11 21:00", existing="replace"
+    )
+    assert not replaced.ephemeral
+    assert len(events(club)) == 4 and not set(old_events) & {e.id for e in events(club)}  # the old ones are gone
+    rows = await club.bot.storage.fetchall(
+        "SELECT s.starts_at, count(*) FILTER (WHERE p.cancelled_at IS NULL) FROM watch_parties AS p"
+        " JOIN watch_series AS s ON s.id = p.series_id GROUP BY s.id ORDER BY s.id"
+    )
+    assert [row[1] for row in rows] == [0, 4]
+    redrawn = next(m for m in club.channel.history() if m.id == first.id)
+    assert redrawn.embeds[0].description.count("~~") == 8  # the old plan, every party struck through
+
+    kept = await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start="2026-01-12 20:00", existing="keep"
+    )
+    assert not kept.ephemeral
+    assert len(events(club)) == 8

@@ -74,11 +74,36 @@ class PlanButton(ClubItem[discord.ui.Button[Any]], template=r"pick:plan:(?P<sugg
         return cls(int(match["suggestion"]))
 
     async def act(self, interaction: Interaction) -> None:
-        suggestion = await Watchlist(interaction.client.storage).by_id(self.suggestion_id)
-        drama = await interaction.client.dramas.get(suggestion.drama_slug, suggestion.guild_id) if suggestion else None
+        bot = interaction.client
+        suggestion = await Watchlist(bot.storage).by_id(self.suggestion_id)
+        drama = await bot.dramas.get(suggestion.drama_slug, suggestion.guild_id) if suggestion else None
         if drama is None:
             raise UserError("That drama is no longer on the watchlist.")
-        await interaction.response.send_modal(PlanModal(drama, interaction.client.settings.default_timezone))
+        assert suggestion is not None
+        now = discord.utils.utcnow()
+        upcoming = await bot.planner.store.upcoming(suggestion.guild_id, now, drama_slug=drama.slug, limit=1)
+        if upcoming:
+            await interaction.response.edit_message(view=planned_view(self.suggestion_id))
+            await interaction.followup.send(
+                f"**{drama.display_title}** is planned already: `/watchparty list` shows its parties.", ephemeral=True
+            )
+            return
+        await interaction.response.send_modal(PlanModal(drama, bot.settings.default_timezone, self.suggestion_id))
+
+
+def planned_view(suggestion_id: int) -> discord.ui.View:
+    """The Plan button once used: disabled, saying the watch parties are planned."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label="Planned",
+            emoji="✅",
+            disabled=True,
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"pick:planned:{suggestion_id}",
+        )
+    )
+    return view
 
 
 class PlanModal(discord.ui.Modal, title="Plan watch parties"):
@@ -89,9 +114,10 @@ class PlanModal(discord.ui.Modal, title="Plan watch parties"):
         label="Time zone", max_length=64, custom_id="timezone"
     )
 
-    def __init__(self, drama: Drama, default_zone: str) -> None:
+    def __init__(self, drama: Drama, default_zone: str, suggestion_id: int) -> None:
         super().__init__()
         self.drama = drama
+        self.suggestion_id = suggestion_id
         self.timezone.default = default_zone
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
@@ -108,6 +134,8 @@ class PlanModal(discord.ui.Modal, title="Plan watch parties"):
                 text_channel_id=interaction.channel_id,
             )
             await bot.planner.plan(interaction, request, discord.utils.utcnow())
+            if interaction.message is not None:  # the winner's announcement: its button is used
+                await interaction.message.edit(view=planned_view(self.suggestion_id))
         except Exception as error:
             await ClubTree.report(interaction, error, where="the watch-party plan of a poll's winner")
 

@@ -16,7 +16,7 @@ from bot.client import DramaClub, Interaction
 from bot.drama import Drama
 from bot.errors import UserError
 from bot.parties import DueNotice, Notice, Party, PartyStore
-from bot.planning import PlanRequest
+from bot.planning import Existing, PlanRequest
 from bot.times import zone
 from cogs._checks import host
 from cogs._loops import DueLoop
@@ -70,6 +70,7 @@ class WatchPartyCog(
         location="Where, for an event outside Discord (default: Online)",
         episodes_per_party="How many episodes each party watches (default 1)",
         remind="Minutes before each party to remind who's going (0-1440, default 15)",
+        existing="If the drama already has upcoming parties: replace them, or keep them beside a second series",
     )
     @host()
     async def schedule(
@@ -82,6 +83,7 @@ class WatchPartyCog(
         location: app_commands.Range[str, 1, 100] | None = None,
         episodes_per_party: app_commands.Range[int, 1, 500] = 1,
         remind: app_commands.Range[int, 0, 1440] = 15,
+        existing: Existing | None = None,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
         request = PlanRequest(
@@ -95,6 +97,7 @@ class WatchPartyCog(
             location=location,
             episodes_per_party=episodes_per_party,
             remind_minutes=remind,
+            existing=existing,
         )
         await self.bot.planner.plan(interaction, request, discord.utils.utcnow())
 
@@ -127,20 +130,13 @@ class WatchPartyCog(
             targets = [
                 p for p in await self.store.parties_of(party.series_id) if p.number >= party.number and not p.cancelled
             ]
-        now = discord.utils.utcnow()
-        cancelled = await self.store.cancel([p.id for p in targets], now, by=interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        cancelled = await self.bot.planner.cancel(targets, discord.utils.utcnow(), by=interaction.user.id)
         if not cancelled:
             raise UserError("That party was already cancelled.")
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        # The events as stored when the parties were cancelled, deleted together: one made since the
-        # parties were read is deleted too (one made after is refused and deleted by its schedule).
-        gone = [event_id for event_id in cancelled.values() if event_id is not None]
-        calendar = self.bot.planner.calendar
-        await asyncio.gather(*(calendar.delete_event(interaction.guild.id, event_id) for event_id in gone))
-        await calendar.show_plan(party.series_id)
         drama = await self.bot.dramas.get(party.drama_slug, interaction.guild.id)
         title = drama.title if drama else party.drama_slug
-        labels = ", ".join(p.episodes_label for p in targets if p.id in cancelled)
+        labels = ", ".join(p.episodes_label for p in cancelled)
         await interaction.followup.send(
             f"Cancelled {render.parties(len(cancelled))} of **{title}** ({labels}).",
             ephemeral=True,
