@@ -185,7 +185,7 @@ class DramaClub(commands.Bot):
         # Planning's Discord side belongs to the watch-party feature, whose modules import this one.
         from cogs.watchparty._calendar import DiscordCalendar
 
-        self.planner = Planner(PartyStore(self.storage), DiscordCalendar(self))
+        self.planner = Planner(PartyStore(self.storage), DiscordCalendar(self), self.dramas.get)
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)

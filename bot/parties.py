@@ -282,19 +282,42 @@ class PartyStore:
 
         A party takes an event only while it has none and is not cancelled (one statement). So a
         party that was cancelled while its event was being made, or that another run of the same
-        plan gave an event first, refuses this one, and no event is left behind for it.
+        plan gave an event first, refuses this one, and no event is left behind for it. An event
+        some party holds is never given back (two runs may both have found it on Discord).
         """
-        await self._storage.execute("UPDATE watch_series SET announcement_id = ? WHERE id = ?", (message_id, series_id))
+        await self._storage.execute(
+            "UPDATE watch_series SET announcement_id = coalesce(?, announcement_id) WHERE id = ?",
+            (message_id, series_id),
+        )
         if not event_ids:
             return []
-        taken = await self._storage.fetchall(
+        await self._storage.execute(
             f"UPDATE watch_parties SET event_id = v.column2 FROM (VALUES {_values(len(event_ids), 2)}) AS v"
             " WHERE watch_parties.id = v.column1 AND watch_parties.event_id IS NULL"
-            " AND watch_parties.cancelled_at IS NULL RETURNING watch_parties.event_id",
+            " AND watch_parties.cancelled_at IS NULL",
             [value for pair in event_ids.items() for value in pair],
         )
-        kept = {row[0] for row in taken}
-        return [event_id for event_id in event_ids.values() if event_id not in kept]
+        ids = list(event_ids.values())
+        held = await self._storage.fetchall(
+            f"SELECT event_id FROM watch_parties WHERE event_id IN ({', '.join('?' for _ in ids)})", ids
+        )
+        kept = {row[0] for row in held}
+        return [event_id for event_id in ids if event_id not in kept]
+
+    async def incomplete(self, now: datetime) -> list[list[Party]]:
+        """The series a stopped run may have left half-made: an upcoming party without its
+        Discord event, or no announcement recorded. Each series' parties, in order."""
+        rows = await self._storage.fetchall(
+            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.series_id IN (SELECT q.series_id FROM watch_parties AS q"
+            " JOIN watch_series AS t ON t.id = q.series_id WHERE q.cancelled_at IS NULL AND q.ends_at > ?"
+            " AND (q.event_id IS NULL OR t.announcement_id IS NULL)) ORDER BY p.series_id, p.number",
+            (iso(now),),
+        )
+        by_series: dict[int, list[Party]] = {}
+        for row in rows:
+            party = _party(row)
+            by_series.setdefault(party.series_id, []).append(party)
+        return list(by_series.values())
 
     async def upcoming(
         self, guild_id: int, now: datetime, *, drama_slug: str | None = None, limit: int = 100

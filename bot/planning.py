@@ -25,6 +25,7 @@ from bot.times import check_start, parse_start, zone
 log = logging.getLogger(__name__)
 
 Existing = Literal["replace", "keep"]  # cancel the other series, or plan a second one beside it
+DramaLookup = Callable[[str, int], Awaitable[Drama | None]]  # a stored record's drama, by its id and server
 R = TypeVar("R")
 R_contra = TypeVar("R_contra", contravariant=True)
 
@@ -79,6 +80,18 @@ class Calendar(Protocol[R_contra]):
 
     async def delete_event(self, guild_id: int, event_id: int) -> None: ...
 
+    async def find_event(self, drama: Drama, party: Party) -> int | None:
+        """The scheduled event this bot made for the party, if Discord has one (a stopped run made it)."""
+        ...
+
+    async def find_plan(self, parties: Sequence[Party]) -> int | None:
+        """The series' announcement, if the channel has it (a stopped run posted it)."""
+        ...
+
+    async def post_plan(self, planned: Planned) -> int | None:
+        """Post the series' announcement in its channel, when no host is there to answer."""
+        ...
+
     def serves(self, guild_id: int) -> bool:
         """Whether the bot is still in the server."""
         ...
@@ -95,9 +108,10 @@ class Calendar(Protocol[R_contra]):
 class Planner(Generic[R]):
     """Plans series of watch parties and keeps their Discord events in step with them."""
 
-    def __init__(self, store: PartyStore, calendar: Calendar[R]) -> None:
+    def __init__(self, store: PartyStore, calendar: Calendar[R], dramas: DramaLookup) -> None:
         self.store = store
         self.calendar = calendar
+        self.dramas = dramas
         # Told of every party added (new series, or a series grown): reminders and TMDB's look wake for them.
         self.on_added: list[Callable[[Drama, list[Party]], None]] = []
         # Told when a party has ended: the ratings feature asks the room for scores.
@@ -183,9 +197,7 @@ class Planner(Generic[R]):
         a second run adds only the missing ones.
         """
         missing = [p for p in parties if p.event_id is None and not p.cancelled]
-        outcomes = await asyncio.gather(
-            *(self.calendar.create_event(drama, party) for party in missing), return_exceptions=True
-        )
+        outcomes = await asyncio.gather(*(self._event_of(drama, party) for party in missing), return_exceptions=True)
         event_ids: dict[int, int] = {}
         refused = False
         failure: BaseException | None = None
@@ -205,6 +217,38 @@ class Planner(Generic[R]):
         if failure is not None:
             raise failure
         return refused
+
+    async def _event_of(self, drama: Drama, party: Party) -> int:
+        """The party's event: the one a stopped run made, found again, or a new one."""
+        found = await self.calendar.find_event(drama, party)
+        return found if found is not None else await self.calendar.create_event(drama, party)
+
+    async def converge(self, now: datetime) -> int:
+        """At a start: complete the series a stopped run left half-made. Its announcement and
+        events are found again where Discord has them, and made where it has not; nothing is made
+        twice. Returns the series completed."""
+        completed = 0
+        for parties in await self.store.incomplete(now):
+            first = parties[0]
+            drama = await self.dramas(first.drama_slug, first.guild_id)
+            if drama is None or not self.calendar.serves(first.guild_id):
+                continue
+            announcement = first.announcement_id
+            if announcement is None:
+                announcement = await self.calendar.find_plan(parties)
+            if announcement is None:
+                going = await self.store.series_member_count(first.series_id)
+                announcement = await self.calendar.post_plan(
+                    Planned(drama, first.series_id, True, parties, going, None)
+                )
+            try:
+                await self.add_events(drama, first.series_id, announcement, parties)
+            except Exception:
+                log.exception("Could not complete the events of series %s", first.series_id)
+                continue
+            log.info("Completed series %s of %s, which a stopped run left half-made", first.series_id, drama.slug)
+            completed += 1
+        return completed
 
     async def cancel(self, parties: Sequence[Party], now: datetime, *, by: int | None) -> list[Party]:
         """Cancel parties with their Discord events, and redraw their series' announcements;

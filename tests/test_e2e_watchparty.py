@@ -12,6 +12,7 @@ import discord
 import icalendar
 import pytest
 
+from bot.client import ClubTree
 from bot.drama import Drama
 from bot.parties import Party
 from tests.conftest import Club
@@ -592,3 +593,60 @@ async def test_one_plan_of_a_drama_at_a_time_unless_a_host_says_replace_or_keep(
     )
     assert not kept.ephemeral
     assert len(events(club)) == 8
+
+
+class Crash(Exception):
+    """A fault hook: the bot stops here, as a killed process would."""
+
+
+def stop_at(monkeypatch: pytest.MonkeyPatch, owner: object, method: str) -> None:
+    """The run stops when it reaches ``owner.method``: that step and every later one never happen."""
+
+    async def stopped(*args: object, **kwargs: object) -> object:
+        raise Crash(method)
+
+    monkeypatch.setattr(owner, method, stopped)
+
+
+async def stopped_plan(club: Club, monkeypatch: pytest.MonkeyPatch, owner: object, method: str) -> None:
+    stop_at(monkeypatch, owner, method)
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=START)
+    assert [type(ClubTree.unwrap(e)) for e in club.take_errors()] == [Crash]
+    monkeypatch.undo()
+    await club.restart()
+    await club.env.advance_time(1)
+
+
+async def assert_whole_plan(club: Club) -> None:
+    """One series of four parties, each with its own event, one announcement, nothing twice."""
+    assert [e.name for e in events(club)] == [f"Soundtrack #1 - Episode {n} watch party" for n in (1, 2, 3, 4)]
+    rows = await club.bot.storage.fetchall("SELECT event_id FROM watch_parties ORDER BY number")
+    assert sorted(row[0] for row in rows) == sorted(e.id for e in events(club))
+    (series,) = await club.bot.storage.fetchall("SELECT announcement_id FROM watch_series")
+    plans = [m for m in bot_messages(club) if m.embeds and m.embeds[0].title == "Watch party: Soundtrack #1 (2022)"]
+    assert [m.id for m in plans] == [series[0]]
+    assert "4 watch parties for **Soundtrack #1 (2022)**" in plans[0].content
+
+
+async def test_a_plan_stopped_before_its_announcement_is_completed_at_the_next_start(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await stopped_plan(club, monkeypatch, club.bot.planner.calendar, "announce")
+    await assert_whole_plan(club)
+
+
+async def test_a_plan_stopped_before_its_events_is_completed_at_the_next_start(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await stopped_plan(club, monkeypatch, club.bot.planner, "add_events")
+    await assert_whole_plan(club)
+
+
+async def test_a_plan_stopped_before_recording_its_events_adopts_them_at_the_next_start(
+    club: Club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discord made the four events, the run stopped before writing them down: none is made twice."""
+    await stopped_plan(club, monkeypatch, club.bot.planner.store, "record_events")
+    await assert_whole_plan(club)
+    creations = [r for r in club.env.http_requests if r.method == "POST" and r.path.endswith("/scheduled-events")]
+    assert len(creations) == 4

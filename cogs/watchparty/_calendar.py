@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -103,17 +104,52 @@ class DiscordCalendar:
         return sum(event.status in active for event in guild.scheduled_events)
 
     async def announce(self, reply: Interaction, planned: Planned) -> int | None:
-        drama = planned.drama
-        prefix = "" if planned.created else "This series was already planned; here it is again.\n"
-        headline = prefix + f"🎬 {len(planned.parties)} watch parties for **{drama.display_title}**:"
-        if planned.left_out:
-            headline += "\n" + planned.left_out
         return await answer(
             reply,
-            headline,
-            embed=render.plan_embed(drama, planned.parties, going=planned.going),
+            render.plan_headline(planned),
+            embed=render.plan_embed(planned.drama, planned.parties, going=planned.going),
             view=rsvp_view(planned.series_id),
         )
+
+    async def post_plan(self, planned: Planned) -> int | None:
+        first = planned.parties[0]
+        channel = self.bot.get_channel(first.text_channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        try:
+            message = await channel.send(
+                render.plan_headline(planned),
+                embed=render.plan_embed(planned.drama, planned.parties, going=planned.going),
+                view=rsvp_view(planned.series_id),
+            )
+        except discord.HTTPException as error:
+            log.warning("Could not post the announcement of series %s: %s", planned.series_id, error)
+            return None
+        return message.id
+
+    async def find_plan(self, parties: Sequence[Party]) -> int | None:
+        first = parties[0]
+        channel = self.bot.get_channel(first.text_channel_id)
+        if not isinstance(channel, discord.abc.Messageable) or self.bot.user is None:
+            return None
+        join = f"watchparty:join:{first.series_id}"
+        try:
+            async for message in channel.history(limit=100):
+                if message.author.id == self.bot.user.id and join in _custom_ids(message):
+                    return message.id
+        except discord.HTTPException as error:
+            log.warning("Could not look for the announcement of series %s: %s", first.series_id, error)
+        return None
+
+    async def find_event(self, drama: Drama, party: Party) -> int | None:
+        guild = self.bot.get_guild(party.guild_id)
+        if guild is None or self.bot.user is None:
+            return None
+        name = render.party_name(drama, party.episodes_label)
+        for event in guild.scheduled_events:
+            if event.creator_id == self.bot.user.id and event.name == name and event.start_time == party.starts_at:
+                return event.id
+        return None
 
     async def events_refused(self, reply: Interaction) -> None:
         await reply.followup.send(MISSING_EVENTS_PERMISSION, ephemeral=True)
@@ -182,3 +218,14 @@ class DiscordCalendar:
             await message.edit(embed=render.plan_embed(drama, parties, going=going))
         except discord.HTTPException as error:  # deleted, or the bot lost access to the channel
             log.info("Could not update the announcement of series %s: %s", first.series_id, error)
+
+
+def _custom_ids(message: discord.Message) -> set[str]:
+    """The custom ids of a message's buttons."""
+    return {
+        child.custom_id
+        for row in message.components
+        if isinstance(row, discord.ActionRow)
+        for child in row.children
+        if isinstance(child, discord.Button) and child.custom_id is not None
+    }

@@ -42,6 +42,7 @@ class WatchPartyCog(
         # Sends reminders and start notices when due. A cancelled party needs no wake-up: its
         # notices are never due.
         self._notices = DueLoop(bot, "watchparty-notices", self._send_notices, idle=IDLE_SLEEP)
+        self._converged = False
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -186,6 +187,9 @@ class WatchPartyCog(
     # -- reminders ---------------------------------------------------------------------------
 
     async def _send_notices(self) -> datetime | None:
+        if not self._converged:  # the first look after a start: plans a stopped run left half-made
+            await self.bot.planner.converge(discord.utils.utcnow())
+            self._converged = True
         await self.deliver_due(discord.utils.utcnow())
         return await self.store.next_notice_at()
 

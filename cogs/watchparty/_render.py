@@ -8,6 +8,7 @@ import discord
 
 from bot.drama import Drama
 from bot.parties import Party
+from bot.planning import Planned
 from cogs._render import (
     DESCRIPTION_LIMIT,
     DRAMA_COLOUR,
@@ -79,6 +80,13 @@ def plan_embed(drama: Drama, parties: list[Party], *, going: int) -> discord.Emb
         "Press Join to be reminded of every party, or mark Interested on a single event."
     )
     return fit(embed)
+
+
+def plan_headline(planned: Planned) -> str:
+    """The words above a plan's announcement."""
+    prefix = "" if planned.created else "This series was already planned; here it is again.\n"
+    headline = prefix + f"🎬 {len(planned.parties)} watch parties for **{planned.drama.display_title}**:"
+    return headline + ("\n" + planned.left_out if planned.left_out else "")
 
 
 def parties(count: int) -> str:
