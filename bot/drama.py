@@ -56,6 +56,7 @@ class Episode:
     minutes: int
     air_date: date | None = None
     title: str | None = None
+    finale: bool = False  # TMDB marks the last episode of a season (or of the drama) so
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,16 @@ class Drama:
     @property
     def leads(self) -> tuple[CastMember, ...]:
         return tuple(member for member in self.cast if member.role == "lead")
+
+    @property
+    def last_episode(self) -> int | None:
+        """The drama's last episode, once it is known: the one TMDB marks as the finale, or the
+        last listed once every episode is dated."""
+        if self.episodes and self.episodes[-1].finale:
+            return self.episodes[-1].number
+        if self.episodes and all(e.air_date is not None for e in self.episodes):
+            return self.episode_count
+        return None
 
     def episode(self, number: int) -> Episode:
         return self.episodes[number - 1]

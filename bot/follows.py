@@ -66,6 +66,15 @@ class Follow:
 
 
 @dataclass(frozen=True, slots=True)
+class Synced:
+    """What a follow's sync with new data changed."""
+
+    pending: int  # announcements still to post
+    moved: list[tuple[int, datetime, datetime]]  # (episode, was, now)
+    dropped: list[int]  # episodes no longer dated: their announcements are gone
+
+
+@dataclass(frozen=True, slots=True)
 class Announcement:
     follow: Follow
     episode: int
@@ -114,16 +123,29 @@ class FollowStore:
             await self._sync(db, stored, drama, now)
             return stored
 
-    async def sync(self, follow: Follow, drama: Drama, now: datetime) -> int:
-        """Add the announcements of newly dated episodes and move those TMDB moved; returns how
-        many announcements are pending now."""
+    async def sync(self, follow: Follow, drama: Drama, now: datetime) -> Synced:
+        """Add the announcements of newly dated episodes, move those TMDB moved and drop those it
+        no longer dates; says what changed, once (the next sync finds nothing to change)."""
         async with self._storage.transaction() as db:
-            return await self._sync(db, follow, drama, now)
+            before = {
+                int(row[0]): instant(str(row[1]))
+                for row in await db.fetchall(
+                    "SELECT episode, airs_at FROM announcements WHERE follow_id = ? AND state = 'pending'", (follow.id,)
+                )
+            }
+            pending = await self._sync(db, follow, drama, now)
+            times = air_times(drama, follow.at, follow.zone)
+            dropped = sorted(number for number in before if number not in times)
+            await db.executemany(
+                "DELETE FROM announcements WHERE follow_id = ? AND episode = ? AND state = 'pending'",
+                [(follow.id, number) for number in dropped],
+            )
+            moved = [(n, before[n], times[n]) for n in sorted(before) if n in times and times[n] != before[n]]
+            return Synced(pending - len(dropped), moved, dropped)
 
     async def _sync(self, db: Transaction, follow: Follow, drama: Drama, now: datetime) -> int:
         times = air_times(drama, follow.at, follow.zone)
-        # the final episode, once every episode TMDB lists has its date
-        final = drama.episode_count if len(times) == drama.episode_count else None
+        final = drama.last_episode
         rows = [
             (follow.id, number, iso(when), int(number == final))
             for number, when in times.items()

@@ -252,6 +252,37 @@ class PartyStore:
                 )
             return [_party(r) for r in await db.fetchall(_SERIES_PARTIES, (last.series_id,))]
 
+    async def series_of(self, drama_slug: str) -> list[list[Party]]:
+        """Every series of a drama, in every server: each one's parties in order."""
+        rows = await self._storage.fetchall(
+            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE s.drama_slug = ? ORDER BY p.series_id, p.number", (drama_slug,)
+        )
+        by_series: dict[int, list[Party]] = {}
+        for row in rows:
+            party = _party(row)
+            by_series.setdefault(party.series_id, []).append(party)
+        return list(by_series.values())
+
+    async def move(self, party: Party, starts_at: datetime, ends_at: datetime, now: datetime) -> Party | None:
+        """Move a party that has not started; its reminder is due again if its new time is ahead.
+        None if it started (or was cancelled) meanwhile."""
+        remind_at = starts_at - timedelta(minutes=party.remind_minutes)
+        row = await self._storage.fetchone(
+            "UPDATE watch_parties SET starts_at = ?, ends_at = ?, remind_at = ?, stuck = NULL,"
+            " reminder = CASE WHEN ? > ? THEN 'pending' ELSE reminder END"
+            " WHERE id = ? AND cancelled_at IS NULL AND starts_at > ? RETURNING id",
+            (iso(starts_at), iso(ends_at), iso(remind_at), iso(remind_at), iso(now), party.id, iso(now)),
+        )
+        return None if row is None else await self.party(party.id)
+
+    async def tell_stuck(self, party_id: int, reason: str) -> bool:
+        """Record what hosts are told about a party that cannot move: True the first time it is so."""
+        row = await self._storage.fetchone(
+            "UPDATE watch_parties SET stuck = ? WHERE id = ? AND stuck IS NOT ? RETURNING id",
+            (reason, party_id, reason),
+        )
+        return row is not None
+
     async def planned_dramas(self, slug_prefix: str) -> list[str]:
         """The dramas whose ids start with ``slug_prefix`` that any server has planned parties of."""
         rows = await self._storage.fetchall(

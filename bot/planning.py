@@ -80,6 +80,14 @@ class Calendar(Protocol[R_contra]):
 
     async def delete_event(self, guild_id: int, event_id: int) -> None: ...
 
+    async def move_event(self, drama: Drama, party: Party) -> None:
+        """Give the party's event its new times, keeping who marked it Interested."""
+        ...
+
+    async def tell(self, channel_id: int, text: str) -> None:
+        """Post a short notice in a channel."""
+        ...
+
     async def find_event(self, drama: Drama, party: Party) -> int | None:
         """The scheduled event this bot made for the party, if Discord has one (a stopped run made it)."""
         ...
@@ -296,6 +304,75 @@ class Planner(Generic[R]):
             await self.calendar.show_plan(first.series_id)
         return grown
 
+    async def follow_dates(self, drama: Drama, now: datetime) -> None:
+        """TMDB moved or dropped dated episodes of ``drama``: every plan of it follows, by the
+        plan's own rule (the first party's local time, the gaps between air dates). A moved
+        party's event is edited, its reminder rescheduled and the plan's announcement redrawn;
+        one notice per change goes to the plan's channel. A party whose episodes TMDB dropped is
+        cancelled with its event. One that cannot move (its new time has passed, or one of its
+        episodes would air after it) keeps its time, and the hosts are told once."""
+        for parties in await self.store.series_of(drama.slug):
+            first = parties[0]
+            live = [p for p in parties if not p.cancelled and p.starts_at > now]
+            if not live or not self.calendar.serves(first.guild_id):
+                continue
+            lines: list[str] = []
+            dropped = [p for p in live if p.last_episode > drama.episode_count]
+            if dropped:
+                await self.cancel(dropped, now, by=None)
+                labels = ", ".join(p.episodes_label for p in dropped)
+                lines.append(
+                    f"TMDB no longer lists {labels}: {'its' if len(dropped) == 1 else 'their'} watch "
+                    f"{'party is' if len(dropped) == 1 else 'parties are'} cancelled."
+                )
+            tz = zone(first.timezone)
+            try:
+                planned = plan_series(
+                    drama,
+                    first.starts_at.astimezone(tz).replace(tzinfo=None),
+                    tz,
+                    episodes_per_party=first.episodes_per_party,
+                )
+            except UserError:
+                planned = []
+            by_number = {p.number: p for p in planned}
+            moved = False
+            for party in live:
+                if party in dropped:
+                    continue
+                new = by_number.get(party.number)
+                if new is None or (new.first_episode, new.last_episode) != (party.first_episode, party.last_episode):
+                    continue  # not dated now, or the plan's shape changed: it stays as it is
+                if new.starts_at == party.starts_at:
+                    continue
+                late = [n for n in party.episodes if _airs_after(drama, n, new.starts_at, tz)]
+                if late or new.starts_at <= now:
+                    why = f"Episode {late[0]} now airs after it" if late else "TMDB's new date puts it in the past"
+                    reason = (
+                        f"⚠️ The watch party for {party.episodes_label} of **{drama.title}** keeps its time: {why}. "
+                        "A host can cancel it with `/watchparty cancel`, or plan again."
+                    )
+                    if await self.store.tell_stuck(party.id, reason):
+                        lines.append(reason)
+                    continue
+                was = party.starts_at
+                stored = await self.store.move(party, new.starts_at, new.ends_at, now)
+                if stored is None:
+                    continue
+                moved = True
+                if stored.event_id is not None:
+                    await self.calendar.move_event(drama, stored)
+                day = was.astimezone(tz).strftime("%A")
+                lines.append(
+                    f"📅 TMDB moved {party.episodes_label} of **{drama.title}**: its watch party moves from {day} "
+                    f"to {_at(stored.starts_at)}."
+                )
+            if moved:
+                self._added(drama, [p for p in await self.store.parties_of(first.series_id) if not p.cancelled])
+                await self.calendar.show_plan(first.series_id)
+            if lines:
+                await self.calendar.tell(first.text_channel_id, "\n".join(lines))
+
     def _added(self, drama: Drama, parties: list[Party]) -> None:
         for listener in self.on_added:
             listener(drama, parties)
@@ -304,3 +381,9 @@ class Planner(Generic[R]):
 def _at(moment: datetime) -> str:
     """A Discord timestamp every member reads in their own time zone."""
     return f"<t:{int(moment.timestamp())}:F>"
+
+
+def _airs_after(drama: Drama, episode: int, starts_at: datetime, tz: ZoneInfo) -> bool:
+    """Whether the episode airs on a later day than the party's (local) day."""
+    aired = drama.episode(episode).air_date if episode <= drama.episode_count else None
+    return aired is not None and aired > starts_at.astimezone(tz).date()

@@ -86,9 +86,15 @@ def _episodes(data: dict[str, Any], show_minutes: int | None) -> tuple[list[Epis
         for entry in listed:
             minutes = _minutes(entry.get("runtime")) or show_minutes or GUESSED_MINUTES
             name = clip(_text(entry.get("name")), 100) or None
-            episodes.append(Episode(len(episodes) + 1, minutes, _day(entry.get("air_date")), name))
+            finale = entry.get("episode_type") == "finale"
+            episodes.append(Episode(len(episodes) + 1, minutes, _day(entry.get("air_date")), name, finale))
         if len(episodes) >= first:
             ranges.append((number, first, len(episodes)))
+    last_season = episodes[ranges[-1][1] - 1 :] if ranges else []
+    finales = [e.number for e in last_season if e.finale]
+    if finales:  # the last season's finale ends the drama: anything listed after it is not to come
+        episodes = episodes[: max(finales)]
+        ranges[-1] = (ranges[-1][0], ranges[-1][1], max(finales))
     return episodes, ranges
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import discord
 import pytest
@@ -266,3 +267,94 @@ async def test_a_member_looking_at_a_drama_carries_its_new_dates_into_the_follow
     await club.alice.slash(club.channel, "drama", title=AIRING)  # stale: fetched again for her card
     await club.env.advance_time(1)
     assert 13 in [episode for episode, _ in await pending(club)]
+
+
+def ts(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def party_times(rows: list[object]) -> dict[int, tuple[str, int | None, bool]]:
+    return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}  # type: ignore[index]
+
+
+async def test_when_tmdb_moves_an_episode_the_follow_and_the_watch_party_follow_and_the_club_is_told(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+    read = "SELECT number, starts_at, event_id, cancelled_at IS NOT NULL FROM watch_parties ORDER BY number"
+    before = party_times(await club.bot.storage.fetchall(read))
+    aired = dict(await pending(club))
+    eighth = tmdb.shows[900003]["_season_episodes"][1][7]["air_date"]
+    tmdb.date_episode(900003, 8, datetime.fromisoformat(eighth).date() + timedelta(days=1))  # a news special
+
+    await club.env.advance_time(86400 + 60)  # the daily look
+    moved = dict(await pending(club))
+    assert moved[8] == aired[8] + timedelta(days=1)
+    after = party_times(await club.bot.storage.fetchall(read))
+    assert instant(after[8][0]) == instant(before[8][0]) + timedelta(days=1)
+    assert after[8][1] == before[8][1]  # the same Discord event, edited: RSVPs stay
+    event = club.bot.get_guild(club.guild.id).get_scheduled_event(after[8][1])  # type: ignore[union-attr]
+    assert event is not None and event.start_time == instant(after[8][0])
+    assert all(after[n][0] == before[n][0] for n in before if n != 8)  # the others stay
+    edits = [r for r in club.env.http_requests if r.method == "PATCH" and "/scheduled-events/" in r.path]
+    assert len(edits) == 1
+    told = [m.content for m in club.channel.history() if "moves" in m.content and m.author.id == club.bot.user.id]
+    assert len(told) == 2  # one for the follow, one for the plan
+    day = aired[8].astimezone(ZoneInfo("Asia/Seoul")).strftime("%A")
+    assert f"📺 No episode on {day}: Episode 8 of **Fixture Hearts on Air** moves to <t:{ts(moved[8])}:F>" in told[0]
+    party_day = instant(before[8][0]).astimezone(ZoneInfo("Asia/Seoul")).strftime("%A")
+    assert told[1] == (
+        f"📅 TMDB moved Episode 8 of **Fixture Hearts on Air**: its watch party moves from {party_day} "
+        f"to <t:{ts(instant(after[8][0]))}:F>."
+    )
+
+    await club.env.advance_time(86400 + 60)  # the next look finds nothing new: nobody is told twice
+    assert len([m for m in club.channel.history() if "moves" in m.content and m.author.id == club.bot.user.id]) == 2
+
+
+async def test_a_drama_that_ends_early_cancels_its_unplayed_parties_and_its_finale_ends_the_follow(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+    tmdb.end_at(900003, 10)  # episode 10 is the finale: 11 and 12 will not air
+    await club.env.advance_time(86400 + 60)
+    rows = await club.bot.storage.fetchall(
+        "SELECT number, event_id, cancelled_at IS NOT NULL FROM watch_parties ORDER BY number"
+    )
+    assert [(r[0], bool(r[2])) for r in rows if r[0] >= 10] == [(10, False), (11, True), (12, True)]
+    names = [e.name for e in club.bot.get_guild(club.guild.id).scheduled_events]  # type: ignore[union-attr]
+    assert not any("Episode 11" in n or "Episode 12" in n for n in names)
+    told = [m.content for m in club.channel.history() if "TMDB no longer lists" in m.content]
+    assert told and "Episode 11, Episode 12" in told[0] and "cancelled" in told[0]
+    episodes = [episode for episode, _ in await pending(club)]
+    assert max(episodes) == 10
+    last = await club.bot.storage.fetchall("SELECT episode FROM announcements WHERE last = 1")
+    assert [r[0] for r in last] == [10]
+
+
+async def test_a_party_that_cannot_follow_a_move_keeps_its_time_and_hosts_are_told_once(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    soon = (club.env.now() + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Seoul"))
+    await club.admin.slash(
+        club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=soon.strftime("%Y-%m-%d %H:%M")
+    )
+    read = "SELECT number, starts_at FROM watch_parties ORDER BY number"
+    before = {r[0]: r[1] for r in await club.bot.storage.fetchall(read)}
+    await club.env.advance_time(3 * 86400)  # parties 1 and 2 are over; party 3 is days ahead
+    second = tmdb.shows[900003]["_season_episodes"][1][1]["air_date"]
+    tmdb.date_episode(900003, 3, datetime.fromisoformat(second).date())  # episode 3 now airs with episode 2
+    await club.env.advance_time(86400 + 60)
+    after = {r[0]: r[1] for r in await club.bot.storage.fetchall(read)}
+    assert after == before  # nothing moved into the past
+    told = [m.content for m in club.channel.history() if "keeps its time" in m.content]
+    assert told == [
+        "⚠️ The watch party for Episode 3 of **Fixture Hearts on Air** keeps its time: TMDB's new date puts it "
+        "in the past. A host can cancel it with `/watchparty cancel`, or plan again."
+    ]
+    await club.env.advance_time(86400 + 60)
+    assert len([m for m in club.channel.history() if "keeps its time" in m.content]) == 1  # told once

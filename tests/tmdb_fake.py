@@ -293,6 +293,13 @@ class FakeTmdb:
         show = self.shows[show_id]
         show["_season_episodes"][1][number - 1]["air_date"] = day.isoformat()
 
+    def end_at(self, show_id: int, number: int) -> None:
+        """TMDB marks season 1's episode ``number`` the finale and lists no episode after it."""
+        show = self.shows[show_id]
+        episodes = show["_season_episodes"][1][:number]
+        episodes[-1]["episode_type"] = "finale"
+        show["_season_episodes"][1] = episodes
+
     # -- the server --------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:

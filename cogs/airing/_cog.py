@@ -293,6 +293,7 @@ class AiringCog(commands.Cog, name="Airing"):
                 due = self._retry_at[tmdb_id]
             if drama is not None:
                 await self._update_follows(followed, drama, now)
+                await self.bot.planner.follow_dates(drama, now)
                 await self.bot.planner.grow(drama)
             next_at = due if next_at is None else min(next_at, due)
         coming = await self.store.next_due_at()
@@ -302,7 +303,10 @@ class AiringCog(commands.Cog, name="Airing"):
 
     async def _update_follows(self, follows: list[Follow], drama: Drama, now: datetime) -> None:
         for follow in follows:
-            pending = await self.store.sync(follow, drama, now)
-            if pending == 0 and not drama.airing:
+            synced = await self.store.sync(follow, drama, now)
+            notice = render.schedule_change(drama, follow, synced)
+            if notice is not None:
+                await self.bot.planner.calendar.tell(follow.channel_id, notice)
+            if synced.pending == 0 and not drama.airing:
                 await self.store.remove(follow.id)
                 log.info("%s has ended: server %s no longer follows it", drama.slug, follow.guild_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.drama import Drama
-from bot.follows import Announcement, Follow
+from bot.follows import Announcement, Follow, Synced
 from cogs._render import (
     DESCRIPTION_LIMIT,
     DRAMA_COLOUR,
@@ -87,3 +87,17 @@ def airing_embed(coming: list[Announcement], dramas: dict[str, Drama | None], da
     embed = discord.Embed(title=f"Airing in the next {counted(days, 'day')}", colour=DRAMA_COLOUR)
     embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     return fit(embed)
+
+
+def schedule_change(drama: Drama, follow: Follow, synced: Synced) -> str | None:
+    """One short notice of what TMDB moved or dropped, in the follow's time zone; None if nothing."""
+    lines = []
+    for episode, was, now in synced.moved:
+        day = was.astimezone(follow.zone).strftime("%A")
+        lines.append(f"📺 No episode on {day}: Episode {episode} of **{drama.title}** moves to {when(now)}.")
+    for episode in synced.dropped:
+        lines.append(
+            f"📺 Episode {episode} of **{drama.title}** is off TMDB's schedule: it is announced again once TMDB "
+            "dates it."
+        )
+    return clip("\n".join(lines), 2000) if lines else None

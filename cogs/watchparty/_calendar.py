@@ -184,6 +184,25 @@ class DiscordCalendar:
             raise EventsRefused() from error
         return event.id
 
+    async def move_event(self, drama: Drama, party: Party) -> None:
+        guild = self.bot.get_guild(party.guild_id)
+        if guild is None or party.event_id is None:
+            return
+        try:
+            event = guild.get_scheduled_event(party.event_id) or await guild.fetch_scheduled_event(party.event_id)
+            await event.edit(start_time=party.starts_at, end_time=party.ends_at)
+        except discord.HTTPException as error:
+            log.warning("Could not move scheduled event %s: %s", party.event_id, error)
+
+    async def tell(self, channel_id: int, text: str) -> None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        try:
+            await channel.send(common.clip(text, 2000))
+        except discord.HTTPException as error:
+            log.warning("Could not tell channel %s of a plan's change: %s", channel_id, error)
+
     async def delete_event(self, guild_id: int, event_id: int) -> None:
         guild = self.bot.get_guild(guild_id)
         if guild is None:
