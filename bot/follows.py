@@ -213,6 +213,23 @@ class FollowStore:
         row = await self._storage.fetchone("SELECT min(airs_at) FROM announcements WHERE state = 'pending'")
         return instant(row[0]) if row is not None and row[0] is not None else None
 
+    async def posted(self, announcement: Announcement, message_id: int) -> None:
+        """The claimed announcement is out, as this message."""
+        await self._storage.execute(
+            "UPDATE announcements SET message_id = ? WHERE follow_id = ? AND episode = ?",
+            (message_id, announcement.follow.id, announcement.episode),
+        )
+
+    async def unposted(self, now: datetime) -> list[Announcement]:
+        """Announcements a stopped run claimed and may not have posted, still recent enough to post."""
+        rows = await self._storage.fetchall(
+            f"SELECT {_FOLLOW_COLUMNS}, a.episode, a.airs_at, a.last FROM announcements AS a"
+            " JOIN follows AS f ON f.id = a.follow_id WHERE a.state = 'sent' AND a.message_id IS NULL"
+            " AND a.airs_at > ? ORDER BY a.airs_at",
+            (iso(now - LATE_LIMIT),),
+        )
+        return [_announcement(r) for r in rows]
+
     async def claim(self, announcement: Announcement, state: str) -> bool:
         """Mark a pending announcement sent or skipped; False if another pass got it first."""
         row = await self._storage.fetchone(

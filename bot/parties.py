@@ -457,6 +457,23 @@ class PartyStore:
         )
         return None if row is None or row[0] is None else instant(row[0])
 
+    async def posted(self, party_id: int, kind: Notice, message_id: int) -> None:
+        """The claimed notice is out, as this message."""
+        column = f"{kind.value}_message_id"  # one of two fixed column names, never input
+        await self._storage.execute(f"UPDATE watch_parties SET {column} = ? WHERE id = ?", (message_id, party_id))
+
+    async def unposted(self, now: datetime) -> list[DueNotice]:
+        """Reminders and start notices a stopped run claimed and may not have posted, while they matter."""
+        found = []
+        for kind, until in ((Notice.REMINDER, "p.starts_at"), (Notice.START, "p.ends_at")):
+            rows = await self._storage.fetchall(
+                f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE p.{kind.value} = 'sent' AND p.{kind.value}_message_id IS NULL"
+                f" AND p.cancelled_at IS NULL AND {until} > ?",
+                (iso(now),),
+            )
+            found += [DueNotice(_party(r), kind) for r in rows]
+        return found
+
     async def claim(self, party_id: int, kind: Notice, outcome: str) -> bool:
         """Mark a pending notice ``sent`` or ``skipped``; only the first caller gets ``True``."""
         if outcome not in ("sent", "skipped"):

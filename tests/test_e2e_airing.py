@@ -358,3 +358,44 @@ async def test_a_party_that_cannot_follow_a_move_keeps_its_time_and_hosts_are_to
     ]
     await club.env.advance_time(86400 + 60)
     assert len([m for m in club.channel.history() if "keeps its time" in m.content]) == 1  # told once
+
+
+class Crash(Exception):
+    """A fault hook: the bot stops here, as a killed process would."""
+
+
+async def stop_after(monkeypatch: pytest.MonkeyPatch, owner: object, method: str, *, run_it: bool) -> None:
+    original = getattr(owner, method)
+
+    async def stopped(*args: object, **kwargs: object) -> object:
+        if run_it:
+            await original(*args, **kwargs)
+        raise Crash(method)
+
+    monkeypatch.setattr(owner, method, stopped)
+
+
+@pytest.mark.parametrize(
+    ("step", "run_it"),
+    [
+        ("send", False),  # claimed, then stopped before posting
+        ("create_thread", False),  # posted, stopped before its thread
+        ("create_thread", True),  # posted with its thread, stopped before writing it down
+    ],
+)
+async def test_an_announcement_a_stop_interrupted_is_completed_at_the_next_start_and_never_twice(
+    club: Club, monkeypatch: pytest.MonkeyPatch, step: str, run_it: bool
+) -> None:
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    (_, fifth), *_ = await pending(club)
+    owner = discord.TextChannel if step == "send" else discord.Message
+    await stop_after(monkeypatch, owner, step, run_it=run_it)
+    await until(club, fifth + timedelta(seconds=30))
+    monkeypatch.undo()
+    await club.restart()
+    await club.env.advance_time(5)
+    (posted,) = announcements(club)
+    assert "**Episode 5** of **Fixture Hearts on Air**" in posted.content
+    assert [t.name for t in club.channel.threads] == ["Fixture Hearts on Air · Episode 5"]
+    rows = await club.bot.storage.fetchall("SELECT state, message_id FROM announcements WHERE episode = 5")
+    assert [(r[0], r[1]) for r in rows] == [("sent", posted.id)]

@@ -650,3 +650,23 @@ async def test_a_plan_stopped_before_recording_its_events_adopts_them_at_the_nex
     await assert_whole_plan(club)
     creations = [r for r in club.env.http_requests if r.method == "POST" and r.path.endswith("/scheduled-events")]
     assert len(creations) == 4
+
+
+@pytest.mark.parametrize("posted", [False, True])
+async def test_a_reminder_a_stop_interrupted_is_posted_at_the_next_start_and_never_twice(
+    club: Club, monkeypatch: pytest.MonkeyPatch, posted: bool
+) -> None:
+    """Claimed, then stopped before posting (or after posting, before writing it down)."""
+    await schedule(club)
+    from bot.parties import PartyStore
+
+    owner, name = (PartyStore, "posted") if posted else (discord.TextChannel, "send")
+    stop_at(monkeypatch, owner, name)
+    await advance_to(club, FIRST - timedelta(minutes=14))
+    monkeypatch.undo()
+    await club.restart()
+    await club.env.advance_time(5)
+    reminders = [m for m in bot_messages(club) if m.content.startswith("⏰ **Soundtrack #1 · Episode 1**")]
+    assert len(reminders) == 1
+    rows = await club.bot.storage.fetchall("SELECT reminder, reminder_message_id FROM watch_parties WHERE number = 1")
+    assert [(r[0], r[1]) for r in rows] == [("sent", reminders[0].id)]

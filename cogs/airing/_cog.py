@@ -52,7 +52,8 @@ class AiringCog(commands.Cog, name="Airing"):
         self.store = FollowStore(bot.storage)
         self._announcements = DueLoop(bot, "episode-announcements", self._announce_due, idle=IDLE_SLEEP)
         self._refresh = DueLoop(bot, "airing-refresh", self._refresh_due, idle=IDLE_SLEEP)
-        self._retry_at: dict[int, datetime] = {}  # TMDB ids whose fetch failed: when to try again
+        self._retry_at: dict[int, datetime] = {}
+        self._unposted_checked = False  # TMDB ids whose fetch failed: when to try again
 
     async def cog_load(self) -> None:
         self._announcements.start()
@@ -206,6 +207,10 @@ class AiringCog(commands.Cog, name="Airing"):
     async def _announce_due(self) -> datetime | None:
         """Announce what is due; returns when the next announcement is."""
         now = discord.utils.utcnow()
+        if not self._unposted_checked:  # the first look after a start: what a stopped run left half-done
+            for announcement in await self.store.unposted(now):
+                await self._post(announcement, find_first=True)
+            self._unposted_checked = True
         for announcement in await self.store.due(now):
             await self.announce(announcement, now)
         return await self.store.next_due_at()
@@ -220,6 +225,12 @@ class AiringCog(commands.Cog, name="Airing"):
             return
         if not await self.store.claim(announcement, "sent"):
             return
+        await self._post(announcement)
+
+    async def _post(self, announcement: Announcement, *, find_first: bool = False) -> None:
+        """Post a claimed announcement, open its thread and record its message; ``find_first`` (at
+        a start) adopts the message a stopped run posted, and opens its thread if it has none."""
+        follow = announcement.follow
         drama = await self.bot.dramas.get(follow.drama_slug, follow.guild_id)
         guild = self.bot.get_guild(follow.guild_id)
         channel = guild.get_channel(follow.channel_id) if guild is not None else None
@@ -236,17 +247,23 @@ class AiringCog(commands.Cog, name="Airing"):
             )
             return
         mentions = discord.AllowedMentions(roles=[discord.Object(follow.role_id)] if follow.role_id else False)
+        message = await self._posted_before(channel, announcement, drama) if find_first else None
         try:
-            message = await channel.send(
-                render.episode_announcement(drama, announcement, follow.role_id, threads=perms.create_public_threads),
-                allowed_mentions=mentions,
-            )
+            if message is None:
+                message = await channel.send(
+                    render.episode_announcement(
+                        drama, announcement, follow.role_id, threads=perms.create_public_threads
+                    ),
+                    allowed_mentions=mentions,
+                )
         except discord.HTTPException as error:
             log.warning("Could not announce %s of %s: %s", what, drama.slug, error)
             await self.store.note_problem(follow.id, f"{what} was not announced: Discord refused ({error.status}).")
             return
         problem: str | None = None
-        if not perms.create_public_threads:
+        if find_first and channel.get_thread(message.id) is not None:
+            pass  # the thread was opened before the bot stopped
+        elif not perms.create_public_threads:
             problem = f"{what} had no thread: I lack **Create Public Threads** in {channel.mention}."
             log.warning("No thread for %s of %s in channel %s: no permission", what, drama.slug, channel.id)
         else:
@@ -255,10 +272,22 @@ class AiringCog(commands.Cog, name="Airing"):
             except discord.HTTPException as error:
                 problem = f"{what} had no thread: Discord refused ({error.status})."
                 log.warning("Could not open the thread for %s of %s: %s", what, drama.slug, error)
+        await self.store.posted(announcement, message.id)
         await self.store.note_problem(follow.id, problem)
         if announcement.last:
             await self.store.remove(follow.id)
             log.info("%s has ended: server %s no longer follows it", drama.slug, follow.guild_id)
+
+    async def _posted_before(
+        self, channel: discord.TextChannel, announcement: Announcement, drama: Drama
+    ) -> discord.Message | None:
+        """The announcement's message, if a stopped run posted it: the bot's, from its air time on."""
+        opening = render.announcement_opening(drama, announcement)
+        me = self.bot.user.id if self.bot.user is not None else None
+        async for message in channel.history(limit=50, after=announcement.airs_at - timedelta(minutes=1)):
+            if message.author.id == me and opening in message.content:
+                return message
+        return None
 
     # -- TMDB's new dates ---------------------------------------------------------------------
 

@@ -25,13 +25,18 @@ def thread_name(drama: Drama, episode: int) -> str:
     return clip(drama.title, THREAD_NAME_LIMIT - len(suffix)) + suffix
 
 
+def announcement_opening(drama: Drama, announcement: Announcement) -> str:
+    """How an episode's announcement names it: enough to find it again in its channel."""
+    label = drama.season_label(announcement.episode)
+    return f"📺 **Episode {announcement.episode}**{f' ({label})' if label else ''} of **{drama.title}**"
+
+
 def episode_announcement(drama: Drama, announcement: Announcement, role_id: int | None, *, threads: bool) -> str:
     """The message posted when an episode airs; the last one says the drama has ended."""
-    number = announcement.episode
-    label = drama.season_label(number)
     lines = [
         (f"<@&{role_id}> " if role_id else "")
-        + f"📺 **Episode {number}**{f' ({label})' if label else ''} of **{drama.title}** airs now: "
+        + announcement_opening(drama, announcement)
+        + " airs now: "
         + discord.utils.format_dt(announcement.airs_at, "F")
     ]
     if threads:

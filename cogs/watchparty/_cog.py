@@ -187,8 +187,10 @@ class WatchPartyCog(
     # -- reminders ---------------------------------------------------------------------------
 
     async def _send_notices(self) -> datetime | None:
-        if not self._converged:  # the first look after a start: plans a stopped run left half-made
+        if not self._converged:  # the first look after a start: what a stopped run left half-done
             await self.bot.planner.converge(discord.utils.utcnow())
+            for notice in await self.store.unposted(discord.utils.utcnow()):
+                await self._post(notice, find_first=True)
             self._converged = True
         await self.deliver_due(discord.utils.utcnow())
         return await self.store.next_notice_at()
@@ -209,24 +211,51 @@ class WatchPartyCog(
             for listener in self.bot.planner.on_ended:
                 await listener(party)
             return
+        await self._post(notice)
+
+    async def _post(self, notice: DueNotice, *, find_first: bool = False) -> None:
+        """Post a claimed reminder or start notice and record its message; ``find_first`` (at a
+        start) adopts the one a stopped run posted before it could record it."""
+        party = notice.party
         drama = await self.bot.dramas.get(party.drama_slug, party.guild_id)
         guild = self.bot.get_guild(party.guild_id)
         try:
             channel = self.bot.get_channel(party.text_channel_id) or await self.bot.fetch_channel(party.text_channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 return
+            if find_first and (found := await self._posted_before(channel, notice, drama)) is not None:
+                await self.store.posted(party.id, notice.kind, found)
+                return
             if notice.kind is Notice.REMINDER:
                 if guild is not None:
                     await self._refresh_interest(guild, party)
                 going = (await self.store.attendees(party))[: render.MENTION_LIMIT]
-                await channel.send(
+                message = await channel.send(
                     render.reminder_text(drama, party, going),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in going]),
                 )
             else:
-                await channel.send(render.start_text(drama, party))
+                message = await channel.send(render.start_text(drama, party))
         except discord.HTTPException as error:
             log.warning("Could not post the %s of party %s: %s", notice.kind, party.id, error)
+            return
+        await self.store.posted(party.id, notice.kind, message.id)
+
+    async def _posted_before(
+        self, channel: discord.abc.Messageable, notice: DueNotice, drama: Drama | None
+    ) -> int | None:
+        """The notice's message, if a stopped run posted it: the bot's, after the notice was due."""
+        party = notice.party
+        due = party.remind_at if notice.kind is Notice.REMINDER else party.starts_at
+        opening = render.notice_opening(drama, party, notice.kind is Notice.REMINDER)
+        async for message in channel.history(limit=50, after=due - timedelta(minutes=1)):
+            if (
+                self.bot.user is not None
+                and message.author.id == self.bot.user.id
+                and message.content.startswith(opening)
+            ):
+                return message.id
+        return None
 
 
 def too_late(notice: DueNotice) -> datetime:

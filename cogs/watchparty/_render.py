@@ -124,17 +124,18 @@ def mention_list(user_ids: list[int]) -> str:
     return clip_lines(mentions, MENTION_LINE_LIMIT, more="and {n} more").replace("\n", " ")
 
 
-def reminder_text(drama: Drama | None, party: Party, going: list[int]) -> str:
+def notice_opening(drama: Drama | None, party: Party, reminder: bool) -> str:
+    """How a party's reminder (or start notice) opens: enough to find it again in its channel."""
     title = drama.title if drama is not None else party.drama_slug
-    text = f"⏰ **{title} · {party.episodes_label}** watch party starts {when(party.starts_at)} {party_where(party)}."
+    return f"{'⏰' if reminder else '▶️'} **{title} · {party.episodes_label}** watch party"
+
+
+def reminder_text(drama: Drama | None, party: Party, going: list[int]) -> str:
+    text = f"{notice_opening(drama, party, True)} starts {when(party.starts_at)} {party_where(party)}."
     if going:
         text += f"\nGoing: {mention_list(going)}"
     return clip(text, 2000)
 
 
 def start_text(drama: Drama | None, party: Party) -> str:
-    title = drama.title if drama is not None else party.drama_slug
-    return clip(
-        f"▶️ **{title} · {party.episodes_label}** watch party is starting now {party_where(party)}. Enjoy!",
-        2000,
-    )
+    return clip(f"{notice_opening(drama, party, False)} is starting now {party_where(party)}. Enjoy!", 2000)
