@@ -175,7 +175,7 @@ async def _time_commands(env: simcord.Env, runs: int, *, tmdb_cases: bool = Fals
 
     async def plan(i: int) -> None:
         start = (first + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M")
-        result = await host.slash(channel, "watchparty schedule", title="Soundtrack #1", start=start)
+        result = await host.slash(channel, "watchparty schedule", title="Soundtrack #1", start=start, existing="keep")
         assert not result.ephemeral, result.response.content  # planned, not refused
 
     async def clear_events() -> None:

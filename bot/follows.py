@@ -120,7 +120,7 @@ class FollowStore:
             if row is None:
                 return None
             stored = dataclasses.replace(follow, id=int(row[0]))
-            await self._sync(db, stored, drama, now)
+            await self._sync(db, stored, drama, now, since=now)
             return stored
 
     async def sync(self, follow: Follow, drama: Drama, now: datetime) -> Synced:
@@ -143,14 +143,18 @@ class FollowStore:
             moved = [(n, before[n], times[n]) for n in sorted(before) if n in times and times[n] != before[n]]
             return Synced(pending - len(dropped), moved, dropped)
 
-    async def _sync(self, db: Transaction, follow: Follow, drama: Drama, now: datetime) -> int:
+    async def _sync(
+        self, db: Transaction, follow: Follow, drama: Drama, now: datetime, *, since: datetime | None = None
+    ) -> int:
+        """Store the announcements of episodes that air after ``since``: a follow starts with the
+        next episode; a running one also takes those missed up to :data:`LATE_LIMIT` ago."""
         times = air_times(drama, follow.at, follow.zone)
         final = drama.last_episode
-        rows = [
-            (follow.id, number, iso(when), int(number == final))
-            for number, when in times.items()
-            if when > now - LATE_LIMIT
-        ]
+        after = since if since is not None else now - LATE_LIMIT
+        started = await db.fetchone("SELECT created_at FROM follows WHERE id = ?", (follow.id,))
+        if started is not None:  # never an episode that aired before the server followed the drama
+            after = max(after, instant(str(started[0])))
+        rows = [(follow.id, number, iso(when), int(number == final)) for number, when in times.items() if when > after]
         await db.executemany(
             "INSERT INTO announcements (follow_id, episode, airs_at, last) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (follow_id, episode) DO UPDATE SET airs_at = excluded.airs_at, last = excluded.last"

@@ -132,6 +132,11 @@ class Planner(Generic[R]):
         it answers with the stored series and adds only the events it lacks.
         """
         drama = request.drama
+        if request.voice_channel_id is not None and request.location is not None:
+            raise UserError(
+                "Pick one place: a voice or stage channel (`channel`), or a place outside Discord (`location`), "
+                "not both. Nothing was planned."
+            )
         wall = parse_start(request.start)
         check_start(wall, request.timezone, now)
         planned = plan_series(drama, wall, request.timezone, episodes_per_party=request.episodes_per_party)

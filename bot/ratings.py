@@ -290,6 +290,13 @@ class VoteStore:
         rows = await self._storage.fetchall(LEADERBOARD, (guild_id, limit))
         return [Ranked(str(r[0]), float(r[1]), int(r[2])) for r in rows]
 
+    async def held_back(self, guild_id: int) -> int:
+        """Dramas left off the leaderboard because their numbers would give a private vote away."""
+        row = await self._storage.fetchone(
+            f"SELECT count(*) FROM drama_tally WHERE guild_id = ? AND episode = 0 AND {REVEALS_PRIVATE}", (guild_id,)
+        )
+        return int(row[0]) if row is not None else 0
+
     async def all_votes(self, guild_id: int) -> list[Vote]:
         rows = await self._storage.fetchall(
             f"SELECT {_VOTE_COLUMNS} FROM votes WHERE guild_id = ? ORDER BY drama_slug, episode, updated_at",

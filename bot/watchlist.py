@@ -17,12 +17,12 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.storage import Row, Storage, Transaction
-from bot.text import clip
 from bot.times import instant, iso
 
 MAX_REASON = 200
 MIN_CHOICES = 2
 MAX_CHOICES = 10  # Discord's limit on a poll's answers
+DEFAULT_CHOICES = 5
 MAX_HOURS = 768  # Discord's limit on a poll's duration: 32 days
 ANSWER_LIMIT = 55  # Discord's limit on a poll answer's text
 DROP_AFTER = 3  # polls lost before a suggestion leaves the watchlist
@@ -42,9 +42,15 @@ def check_reason(text: str | None) -> str | None:
     return cleaned or None
 
 
-def answer_text(display_title: str) -> str:
-    """A poll answer: ``Title (2024)`` cut to Discord's 55 characters."""
-    return clip(display_title, ANSWER_LIMIT)
+def answer_text(title: str, year: int) -> str:
+    """A poll answer: ``Title (2024)`` in Discord's 55 characters. A long title loses its middle,
+    so two titles that differ at either end stay apart, and the year stays."""
+    suffix = f" ({year})" if year else ""
+    if len(title) + len(suffix) <= ANSWER_LIMIT:
+        return title + suffix
+    room = ANSWER_LIMIT - len(suffix) - 1
+    head = room - room // 3
+    return title[:head].rstrip() + "…" + title[len(title) - (room - head) :].lstrip() + suffix
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,11 @@ def settings(tmdb_settings: Settings) -> Settings:
 
 def announcements(club: Club, channel: object = None) -> list[discord.Message]:
     channel = channel or club.channel
-    return [m for m in channel.history() if m.author.id == club.bot.user.id and "airs now" in m.content]  # type: ignore[attr-defined]
+    return [
+        m
+        for m in channel.history()  # type: ignore[attr-defined]
+        if m.author.id == club.bot.user.id and ("airs now" in m.content or "** aired <t:" in m.content)
+    ]
 
 
 async def pending(club: Club) -> list[tuple[int, datetime]]:
@@ -81,7 +85,8 @@ async def test_an_announcement_missed_while_the_bot_was_down(club: Club) -> None
     (fifth, sixth, *_) = await store.due(club.env.now() + timedelta(days=4))
     await cog.announce(fifth, fifth.airs_at + timedelta(hours=7))  # type: ignore[attr-defined]
     await cog.announce(sixth, sixth.airs_at + timedelta(hours=5))  # type: ignore[attr-defined]
-    assert [m.content.split("**")[1] for m in announcements(club)] == ["Episode 6"]
+    (late,) = announcements(club)
+    assert late.content.startswith(f"📺 **Episode 6** of **Fixture Hearts on Air** aired <t:{ts(sixth.airs_at)}:R>")
     rows = await club.bot.storage.fetchall("SELECT episode, state FROM announcements WHERE episode <= 6")
     assert sorted(tuple(r) for r in rows) == [(5, "skipped"), (6, "sent")]
 
@@ -399,3 +404,25 @@ async def test_an_announcement_a_stop_interrupted_is_completed_at_the_next_start
     assert [t.name for t in club.channel.threads] == ["Fixture Hearts on Air · Episode 5"]
     rows = await club.bot.storage.fetchall("SELECT state, message_id FROM announcements WHERE episode = 5")
     assert [(r[0], r[1]) for r in rows] == [("sent", posted.id)]
+
+
+async def test_a_new_follow_starts_with_the_next_episode_and_says_so(club: Club, tmdb: FakeTmdb) -> None:
+    """Episode 5 aired an hour ago: following now does not announce it as airing now."""
+    tmdb.date_episode(900003, 5, club.env.now().date())  # 21:00 in Seoul: 12:00 UTC
+    await club.env.advance_time(13 * 3600)
+    result = await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    text = (result.response or result.followups[0]).content
+    (first, _), *_ = await pending(club)
+    assert first == 6 and "Next: Episode 6," in text
+    await club.env.advance_time(60)
+    assert [m.content for m in announcements(club)] == []  # nothing "airs now" that aired before the follow
+
+
+async def test_airing_lists_follows_with_no_dated_episode_in_the_coming_days(club: Club, tmdb: FakeTmdb) -> None:
+    for number in range(5, 17):  # TMDB takes back every later date: nothing is dated ahead
+        tmdb.shows[900003]["_season_episodes"][1][number - 1]["air_date"] = None
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    result = await club.alice.slash(club.channel, "airing")
+    assert not result.ephemeral
+    lines = result.response.embeds[0].description.splitlines()
+    assert lines == ["No followed episode airs in the next 7 days.", "**Fixture Hearts on Air** · no dated episode yet"]

@@ -50,6 +50,10 @@ async def test_one_private_vote_beside_public_ones_is_held_back_and_two_are_not(
     )
     top = await club.bob.slash(club.channel, "ratings top")
     assert "Soundtrack" not in (top.response.embeds[0].description or "")
+    assert top.response.embeds[0].description == (
+        "1 drama has only private votes (or one beside public ones), held back so that no private vote can be "
+        "worked out."
+    )
 
     await club.admin.slash(club.channel, "rate", title=SOUNDTRACK, score=6.0, private=True)
     shown = await club.bob.slash(club.channel, "ratings show", title=SOUNDTRACK)

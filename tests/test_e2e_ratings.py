@@ -92,9 +92,9 @@ async def test_mine_remove_and_a_fair_leaderboard(club: Club) -> None:
 
     top = await club.bob.slash(club.channel, "ratings top")
     lines = (top.response.embeds[0].description or "").splitlines()
-    assert lines[0].startswith("🥇 **Soundtrack #1 (2022)** · 6.81 (mean 9.0, 3 votes)")
-    assert lines[1].startswith("🥈 **Loud Harbour (2022)** · 6.44 (mean 8.0, 3 votes)")
-    assert lines[2].startswith("🥉 **Quiet Harbour (2021)** · 6.25 (mean 10.0, 1 vote)")
+    assert lines[0].startswith("🥇 **Soundtrack #1 (2022)** · 6.8 (mean 9.0, 3 votes)")  # one decimal everywhere
+    assert lines[1].startswith("🥈 **Loud Harbour (2022)** · 6.4 (mean 8.0, 3 votes)")
+    assert lines[2].startswith("🥉 **Quiet Harbour (2021)** · 6.3 (mean 10.0, 1 vote)")
 
     mine = await club.alice.slash(club.channel, "ratings mine")
     assert mine.ephemeral

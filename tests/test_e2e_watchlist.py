@@ -342,3 +342,10 @@ async def test_the_plan_button_turns_into_planned_once_used(club: Club) -> None:
     (button,) = [c for row in winner.components for c in row.children]  # type: ignore[attr-defined]
     assert button.label == "Planned" and button.disabled
     assert len(await club.bot.storage.fetchall("SELECT id FROM watch_series")) == 1
+
+
+async def test_pick_without_choices_polls_every_suggestion_when_there_are_fewer_than_five(club: Club) -> None:
+    await fill(club)  # three suggestions
+    result = await club.admin.slash(club.channel, "pick", hours=1)
+    assert not result.ephemeral
+    assert len((await poll_of(club)).poll.answers) == 3

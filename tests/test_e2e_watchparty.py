@@ -670,3 +670,13 @@ async def test_a_reminder_a_stop_interrupted_is_posted_at_the_next_start_and_nev
     assert len(reminders) == 1
     rows = await club.bot.storage.fetchall("SELECT reminder, reminder_message_id FROM watch_parties WHERE number = 1")
     assert [(r[0], r[1]) for r in rows] == [("sent", reminders[0].id)]
+
+
+async def test_a_voice_channel_and_a_location_at_once_are_refused_in_words(club: Club) -> None:
+    lounge = club.guild.create_voice_channel("lounge")
+    result = await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start=START, channel=lounge, location="Hana's flat"
+    )
+    assert result.ephemeral
+    assert result.response.content.startswith("Pick one place: a voice or stage channel (`channel`)")
+    assert await club.bot.storage.fetchall("SELECT * FROM watch_series") == []

@@ -159,8 +159,14 @@ def test_watchlist_pages_with_long_reasons_fit_and_quote_the_member() -> None:
         assert "@everyone" not in (page.description or "")
 
 
-def test_poll_answers_fit_in_55_characters() -> None:
-    assert len(answer_text(huge_drama().display_title)) == 55
+def test_poll_answers_fit_in_55_characters_and_keep_what_tells_dramas_apart() -> None:
+    first = "The Extraordinarily Long Chronicles of the Moonlit Bakery: Part One"
+    second = "The Extraordinarily Long Chronicles of the Moonlit Bakery: Part Two"
+    one, two = answer_text(first, 2024), answer_text(second, 2024)
+    assert len(one) <= 55 and len(two) <= 55
+    assert one != two and one.endswith("Part One (2024)") and two.endswith("Part Two (2024)")
+    assert one.startswith("The Extraordinarily Long Chronic") and "…" in one
+    assert answer_text("Soundtrack #1", 2022) == "Soundtrack #1 (2022)"
 
 
 def test_a_tmdb_cards_footer_says_tmdb_is_not_answering_only_after_a_failed_fetch() -> None:

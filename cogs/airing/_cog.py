@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 IDLE_SLEEP = 30 * 86400.0  # the longest either loop sleeps: a new follow (or plan) wakes them
 REFRESH_EVERY = timedelta(days=1)  # how often followed (and planned) dramas that still air are fetched again
 RETRY_FAILED = timedelta(hours=1)  # how soon a fetch TMDB failed is tried again
+LATE_AFTER = timedelta(minutes=5)  # an announcement posted later than this says when the episode aired
 MAX_DAYS = 30
 
 
@@ -192,15 +193,14 @@ class AiringCog(commands.Cog, name="Airing"):
         assert interaction.guild_id is not None
         now = discord.utils.utcnow()
         coming = await self.store.upcoming(interaction.guild_id, now, now + timedelta(days=days))
-        if not coming:
-            raise UserError(
-                f"No followed episode airs in the next {common.counted(days, 'day')}. "
-                "Follow a drama that airs with `/follow add`, and its episodes show here."
-            )
-        titles = {
-            a.follow.drama_slug: await self.bot.dramas.get(a.follow.drama_slug, a.follow.guild_id) for a in coming
-        }
-        await interaction.response.send_message(embed=render.airing_embed(coming, titles, days))
+        follows = await self.store.of_server(interaction.guild_id)
+        if not follows:
+            raise UserError("This server follows no drama yet. Follow one that airs with `/follow add`.")
+        # the followed dramas with nothing in these days: their next date further on, or none yet
+        quiet = [f for f in follows if f.drama_slug not in {a.follow.drama_slug for a in coming}]
+        later = [(f, await self.store.next_of(f.id, now)) for f in quiet]
+        titles = {f.drama_slug: await self.bot.dramas.get(f.drama_slug, f.guild_id) for f in follows}
+        await interaction.response.send_message(embed=render.airing_embed(coming, titles, days, later))
 
     # -- announcements -----------------------------------------------------------------------
 
@@ -209,7 +209,7 @@ class AiringCog(commands.Cog, name="Airing"):
         now = discord.utils.utcnow()
         if not self._unposted_checked:  # the first look after a start: what a stopped run left half-done
             for announcement in await self.store.unposted(now):
-                await self._post(announcement, find_first=True)
+                await self._post(announcement, now, find_first=True)
             self._unposted_checked = True
         for announcement in await self.store.due(now):
             await self.announce(announcement, now)
@@ -225,9 +225,9 @@ class AiringCog(commands.Cog, name="Airing"):
             return
         if not await self.store.claim(announcement, "sent"):
             return
-        await self._post(announcement)
+        await self._post(announcement, now)
 
-    async def _post(self, announcement: Announcement, *, find_first: bool = False) -> None:
+    async def _post(self, announcement: Announcement, now: datetime, *, find_first: bool = False) -> None:
         """Post a claimed announcement, open its thread and record its message; ``find_first`` (at
         a start) adopts the message a stopped run posted, and opens its thread if it has none."""
         follow = announcement.follow
@@ -252,7 +252,11 @@ class AiringCog(commands.Cog, name="Airing"):
             if message is None:
                 message = await channel.send(
                     render.episode_announcement(
-                        drama, announcement, follow.role_id, threads=perms.create_public_threads
+                        drama,
+                        announcement,
+                        follow.role_id,
+                        threads=perms.create_public_threads,
+                        late=now - announcement.airs_at > LATE_AFTER,
                     ),
                     allowed_mentions=mentions,
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bot.drama import Drama
@@ -31,12 +33,16 @@ def announcement_opening(drama: Drama, announcement: Announcement) -> str:
     return f"📺 **Episode {announcement.episode}**{f' ({label})' if label else ''} of **{drama.title}**"
 
 
-def episode_announcement(drama: Drama, announcement: Announcement, role_id: int | None, *, threads: bool) -> str:
-    """The message posted when an episode airs; the last one says the drama has ended."""
+def episode_announcement(
+    drama: Drama, announcement: Announcement, role_id: int | None, *, threads: bool, late: bool = False
+) -> str:
+    """The message posted when an episode airs (``late``: posted after a restart, so it says when it
+    aired); the last one says the drama has ended."""
+    aired = f" aired {discord.utils.format_dt(announcement.airs_at, 'R')}: " if late else " airs now: "
     lines = [
         (f"<@&{role_id}> " if role_id else "")
         + announcement_opening(drama, announcement)
-        + " airs now: "
+        + aired
         + discord.utils.format_dt(announcement.airs_at, "F")
     ]
     if threads:
@@ -79,8 +85,14 @@ def follow_list_embed(lines: list[str]) -> discord.Embed:
     return fit(embed)
 
 
-def airing_embed(coming: list[Announcement], dramas: dict[str, Drama | None], days: int) -> discord.Embed:
-    """`/airing`: the followed episodes of the coming days, in air order, in each member's time."""
+def airing_embed(
+    coming: list[Announcement],
+    dramas: dict[str, Drama | None],
+    days: int,
+    later: Sequence[tuple[Follow, Announcement | None]] = (),
+) -> discord.Embed:
+    """`/airing`: the followed episodes of the coming days, in air order, in each member's time;
+    then the followed dramas with nothing in those days."""
     lines = []
     for announcement in coming:
         drama = dramas.get(announcement.follow.drama_slug)
@@ -89,6 +101,13 @@ def airing_embed(coming: list[Announcement], dramas: dict[str, Drama | None], da
             f"{discord.utils.format_dt(announcement.airs_at, 'F')} · **{title}** · Episode {announcement.episode}"
             f" · <#{announcement.follow.channel_id}>"
         )
+    if not lines:
+        lines.append(f"No followed episode airs in the next {counted(days, 'day')}.")
+    for follow, upcoming in later:
+        drama = dramas.get(follow.drama_slug)
+        title = drama.title if drama else follow.drama_slug
+        after = f"next: Episode {upcoming.episode}, {when(upcoming.airs_at)}" if upcoming else "no dated episode yet"
+        lines.append(f"**{title}** · {after}")
     embed = discord.Embed(title=f"Airing in the next {counted(days, 'day')}", colour=DRAMA_COLOUR)
     embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     return fit(embed)

@@ -187,7 +187,8 @@ class RatingsCog(commands.Cog, name="Ratings"):
         assert interaction.guild_id is not None
         ranked = await self.votes.leaderboard(interaction.guild_id)
         rows = [(await self.bot.dramas.get(r.drama_slug, interaction.guild_id), r) for r in ranked]
-        await interaction.response.send_message(embed=render.leaderboard_embed(rows))
+        held = await self.votes.held_back(interaction.guild_id)
+        await interaction.response.send_message(embed=render.leaderboard_embed(rows, held))
 
     @ratings.command(name="mine", description="Your own scores, newest first")
     async def mine(self, interaction: Interaction) -> None:

@@ -89,23 +89,28 @@ def ratings_embed(
     return fit(embed)
 
 
-def leaderboard_embed(rows: list[tuple[Drama | None, Ranked]]) -> discord.Embed:
+def leaderboard_embed(rows: list[tuple[Drama | None, Ranked]], held: int = 0) -> discord.Embed:
+    """The leaderboard; ``held`` dramas have votes that would give a private one away, and say so."""
     embed = discord.Embed(title="Club leaderboard", colour=DRAMA_COLOUR)
+    held_back = (
+        f"{counted(held, 'drama')} {'has' if held == 1 else 'have'} only private votes (or one beside public "
+        f"ones), {HELD_BACK}."
+    )
     if not rows:
-        embed.description = "No dramas have votes yet. Rate one with `/rate`."
+        embed.description = held_back if held else "No dramas have votes yet. Rate one with `/rate`."
         return fit(embed)
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = []
     for place, (drama, ranked) in enumerate(rows, start=1):
         title = drama.display_title if drama else ranked.drama_slug
         lines.append(
-            f"{medals.get(place, f'{place}.')} **{title}** · {average(ranked.weighted, 2)} "
+            f"{medals.get(place, f'{place}.')} **{title}** · {average(ranked.weighted)} "
             f"(mean {average(ranked.mean)}, {counted(ranked.count, 'vote')})"
         )
     embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     embed.set_footer(
         text=f"Ranked by a weighted score: each drama counts {PRIOR_VOTES} extra votes of {PRIOR_MEAN:g}, "
-        "so a few high votes can't beat many."
+        "so a few high votes can't beat many." + (f" {held_back}" if held else "")
     )
     return fit(embed)
 

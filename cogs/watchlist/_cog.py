@@ -24,6 +24,7 @@ from bot.planning import PlanRequest
 from bot.ratings import VoteStore
 from bot.times import zone
 from bot.watchlist import (
+    DEFAULT_CHOICES,
     MAX_CHOICES,
     MAX_HOURS,
     MAX_REASON,
@@ -312,7 +313,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
     @app_commands.command(name="pick", description="Put the top suggestions to a poll: what do we watch next?")
     @app_commands.describe(
         hours=f"How long the poll runs (1-{MAX_HOURS}, default 24)",
-        choices=f"How many suggestions it offers ({MIN_CHOICES}-{MAX_CHOICES}, default 5)",
+        choices=f"How many suggestions it offers ({MIN_CHOICES}-{MAX_CHOICES}; default: the top 5, or all when fewer)",
         multiple="Let members vote for more than one",
     )
     @app_commands.guild_only()
@@ -320,7 +321,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         self,
         interaction: Interaction,
         hours: app_commands.Range[int, 1, MAX_HOURS] = 24,
-        choices: app_commands.Range[int, MIN_CHOICES, MAX_CHOICES] = 5,
+        choices: app_commands.Range[int, MIN_CHOICES, MAX_CHOICES] | None = None,
         multiple: bool = False,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
@@ -352,9 +353,9 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
             raise UserError(
                 f"The watchlist has {have}; a poll needs at least {MIN_CHOICES}. Suggest more with `/suggest`."
             )
-        if choices > len(suggestions):
+        if choices is not None and choices > len(suggestions):
             raise UserError(f"The watchlist has {have}; ask for `choices:{len(suggestions)}` or fewer.")
-        top = suggestions[:choices]
+        top = suggestions[: choices or DEFAULT_CHOICES]
         now = discord.utils.utcnow()
         stored = await self.list.start_pick(
             interaction.guild_id, interaction.channel_id, interaction.user.id, now + timedelta(hours=hours), top, now
@@ -364,7 +365,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         poll = discord.Poll(question=QUESTION, duration=timedelta(hours=hours), multiple=multiple)
         for suggestion in top:
             drama = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
-            poll.add_answer(text=answer_text(drama.display_title if drama else suggestion.drama_slug))
+            poll.add_answer(text=answer_text(drama.title, drama.year) if drama else suggestion.drama_slug[:55])
         closes = discord.utils.format_dt(stored.ends_at, "R")
         try:
             await interaction.response.send_message(
