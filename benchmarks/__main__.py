@@ -30,7 +30,7 @@ import simcord
 from pydantic import SecretStr
 
 from benchmarks.world import GUILD_ID, add_pending_reminders, add_tmdb_dramas, add_votes, catalog
-from bot.client import create_bot
+from bot.client import DramaClub, create_bot
 from bot.settings import Settings
 from bot.storage import Storage
 from tests import tmdb_fake
@@ -171,17 +171,20 @@ async def _time_commands(env: simcord.Env, runs: int, *, tmdb_cases: bool = Fals
     members = [guild.add_member(env.create_user(f"member{i}")) for i in range(25)]
     first = datetime(2027, 1, 2, 20, 0)
     bot_guild = env.bot.get_guild(GUILD_ID)
-    assert bot_guild is not None
+    assert bot_guild is not None and isinstance(env.bot, DramaClub)
+    storage = env.bot.storage
 
     async def plan(i: int) -> None:
         start = (first + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M")
-        result = await host.slash(channel, "watchparty schedule", title="Soundtrack #1", start=start, existing="keep")
+        result = await host.slash(channel, "watchparty schedule", title="Soundtrack #1", start=start)
         assert not result.ephemeral, result.response.content  # planned, not refused
 
     async def clear_events() -> None:
-        """A server holds 100 events: each plan's events are deleted again, untimed, so every run plans anew."""
+        """A server holds 100 events, and a drama one plan at a time: each plan and its events are
+        deleted again, untimed, so every run plans anew."""
         for event in list(bot_guild.scheduled_events):
             await event.delete()
+        await storage.execute("DELETE FROM watch_series")
 
     cases: dict[str, Case] = {
         "no-op (floor)": lambda i: members[0].slash(channel, "noop"),

@@ -13,7 +13,7 @@ import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,6 +36,7 @@ from bot.folding import fold, fold_title, symbol_names
 
 ROLES = ("lead", "supporting", "cameo")
 MAX_FILE_BYTES = 1_000_000
+MAX_PROBLEMS = 10  # problems one refusal lists
 MAX_NAME = 100
 MAX_TITLE = 90  # leaves room for " (2022)" inside Discord's 100-character autocomplete names
 MAX_TEXT = 4000
@@ -56,12 +57,17 @@ TABLE_LISTS = ("episodes", "cast", "points")  # the fields written as [[name]] t
 class CatalogError(UserError):
     """A drama file is invalid, or clashes with another drama: names the file, the field and the problem."""
 
-    def __init__(self, source: str, field: str, problem: str) -> None:
+    def __init__(self, source: str, field: str, problem: str, more: Sequence[tuple[str, str]] = ()) -> None:
         where = f"{source}: {field}" if field else source
-        super().__init__(f"{where}: {problem}")
+        message = f"{where}: {problem}"
+        if more:  # every problem the file has, up to MAX_PROBLEMS: one upload finds them all
+            listed = [f"{field}: {problem}", *(f"{f}: {p}" for f, p in more)]
+            message = f"{source} has {len(listed)} problems:\n" + "\n".join(f"- {line}" for line in listed)
+        super().__init__(message)
         self.source = source
         self.field = field
         self.problem = problem
+        self.more = list(more)
 
 
 # -- the schema's building blocks ------------------------------------------------------------
@@ -308,8 +314,9 @@ def parse_drama(document: Mapping[str, Any], source: str) -> Drama:
     try:
         file = DramaFile.model_validate(document)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        raise CatalogError(source, _field(first), _problem(first)) from None
+        first, *others = error.errors(include_url=False)[:MAX_PROBLEMS]
+        more = [(_field(e), _problem(e)) for e in others]
+        raise CatalogError(source, _field(first), _problem(first), more) from None
     return file.to_drama(source)
 
 

@@ -40,8 +40,9 @@ class CatalogCog(commands.GroupCog, group_name="catalog", group_description="Add
         try:
             drama = await asyncio.to_thread(parse_drama_bytes, data, file.filename)
         except CatalogError as error:
+            joiner = "\n" if error.more else ". "
             raise UserError(
-                f"Nothing was added: {error}. The README's “The catalog” section shows the format."
+                f"Nothing was added: {error}{joiner}The README's “The catalog” section shows the format."
             ) from None
         added = await self.bot.catalog.add(
             interaction.guild_id,

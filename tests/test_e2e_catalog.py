@@ -255,3 +255,17 @@ async def test_a_title_with_nothing_visible_is_refused(club: Club, title: str) -
     message = result.followups[0] if result.followups else result.response
     assert "blank.toml: drama.title: must contain a letter, a digit or a symbol such as an emoji" in message.content
     assert await stored_dramas(club) == []
+
+
+async def test_every_problem_in_a_file_is_reported_at_once(club: Club) -> None:
+    broken = (
+        NEW_DRAMA.replace("year = 2023", 'year = "soon"')
+        .replace('actor = "Choi Jin-Woo"', 'actor = "?"')
+        .replace("episode_count = 12", "episode_count = 0")
+    )
+    result = await club.admin.slash(club.channel, "catalog add", file=("broken.toml", broken.encode()))
+    message = result.followups[0] if result.followups else result.response
+    assert message.content.startswith("Nothing was added: broken.toml has 3 problems:\n- drama.year: ")
+    assert "\n- drama.episode_count: must be between 1 and 500, not 0" in message.content
+    assert "\n- cast[1].actor: must contain a letter or a digit, not '?'" in message.content
+    assert await stored_dramas(club) == []
