@@ -71,6 +71,17 @@ class AmbiguousPerson(UserError):
         self.candidates = candidates
 
 
+class DramaInUse(UserError):
+    """A server's own drama that its records still point at: removing it takes them along, once confirmed."""
+
+    def __init__(self, drama: Drama, records: str) -> None:
+        super().__init__(
+            f"**{drama.display_title}** can't be removed: this server still has {records} for it. Remove those "
+            "first, or remove the drama with them (the button below)."
+        )
+        self.records = records
+
+
 class PersonNotFound(UserError):
     def __init__(self, query: str, suggestions: list[Person]) -> None:
         super().__init__(
@@ -331,8 +342,10 @@ class ClubCatalog:
         else:
             self._shelves[guild_id] = shelf
 
-    async def remove(self, guild_id: int, drama: Drama) -> Drama | None:
+    async def remove(self, guild_id: int, drama: Drama, *, with_records: bool = False) -> Drama | None:
         """Remove a drama this server added; return the shipped drama that shows again, if any.
+        ``with_records`` (an admin confirmed it) removes the server's records of it in the same
+        transaction; without it they refuse the removal (:class:`DramaInUse`).
 
         A drama of the server's own is refused while the server's records point at it
         (:data:`bot.storage.DRAMA_RECORDS`); they are counted and the drama deleted in one transaction.
@@ -362,10 +375,11 @@ class ClubCatalog:
                         count = int(row[0]) if row is not None else 0
                         if count:
                             used.append(_counted(count, one, many))
-                    if used:
-                        raise UserError(
-                            f"**{drama.display_title}** can't be removed: this server still has "
-                            f"{', '.join(used)} for it. Remove those first."
+                    if used and not with_records:
+                        raise DramaInUse(drama, ", ".join(used))
+                    for table in DRAMA_RECORDS if with_records else ():  # constants of storage, never input
+                        await db.execute(
+                            f"DELETE FROM {table} WHERE guild_id = ? AND drama_slug = ?", (guild_id, drama.slug)
                         )
                 await db.execute("DELETE FROM guild_dramas WHERE guild_id = ? AND slug = ?", (guild_id, drama.slug))
             self._put_shelf(guild_id, shelf)

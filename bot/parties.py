@@ -424,6 +424,13 @@ class PartyStore:
         )
         return [int(r["user_id"]) for r in rows]
 
+    async def series_members(self, series_id: int) -> list[int]:
+        """Who joined the series with its button, first come first."""
+        rows = await self._storage.fetchall(
+            "SELECT user_id FROM series_members WHERE series_id = ? ORDER BY joined_at, user_id", (series_id,)
+        )
+        return [int(row[0]) for row in rows]
+
     async def series_member_count(self, series_id: int) -> int:
         row = await self._storage.fetchone("SELECT count(*) FROM series_members WHERE series_id = ?", (series_id,))
         return 0 if row is None else int(row[0])

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.errors import UserError
 from bot.folding import fold
@@ -45,13 +45,49 @@ def parse_start(text: str) -> datetime:
         ) from None
 
 
+# Abbreviations people type where one zone is meant; the ambiguous ones are asked about.
+ABBREVIATIONS = {
+    "KST": "Asia/Seoul",
+    "JST": "Asia/Tokyo",
+    "HKT": "Asia/Hong_Kong",
+    "SGT": "Asia/Singapore",
+    "PHT": "Asia/Manila",
+    "WIB": "Asia/Jakarta",
+    "ICT": "Asia/Bangkok",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+    "NZST": "Pacific/Auckland",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "CET": "Europe/Paris",
+    "CEST": "Europe/Paris",
+    "MSK": "Europe/Moscow",
+    "GMT": "UTC",
+    "UTC": "UTC",
+}
+AMBIGUOUS = {
+    "IST": ("Asia/Kolkata", "Asia/Jerusalem", "Europe/Dublin"),
+    "CST": ("America/Chicago", "Asia/Shanghai", "America/Havana"),
+    "BST": ("Europe/London", "Asia/Dhaka"),
+    "AST": ("America/Halifax", "Asia/Riyadh"),
+}
+
+
 def zone(name: str) -> ZoneInfo:
-    """An IANA time zone, or a :class:`UserError` that suggests real ones."""
-    if name in timezone_names():
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    """A time zone as people type it: an IANA name in any letter case (``asia/seoul``), a city
+    (``Seoul``, ``New York``) or an abbreviation that means one zone (``KST``); a
+    :class:`UserError` that asks about an ambiguous one (``IST``) or suggests real ones."""
+    text = " ".join(name.split())
+    found = ABBREVIATIONS.get(text.upper()) or _zone_names().get(text.casefold().replace(" ", "_"))
+    if found is not None:
+        return ZoneInfo(found)
+    if text.upper() in AMBIGUOUS:
+        choices = ", ".join(f"`{z}`" for z in AMBIGUOUS[text.upper()])
+        raise UserError(f"“{text}” means different zones in different places: which one? {choices}, or another.")
     close = suggest_timezones(name, limit=3)
     hint = f" Did you mean {', '.join(f'`{z}`' for z in close)}?" if close else ""
     raise UserError(
@@ -65,14 +101,29 @@ def timezone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
 
 
+@cache
+def _zone_names() -> dict[str, str]:
+    """Every IANA name and every city, folded: ``asia/seoul`` and ``new_york`` to the zone. A city
+    several zones share (rare) goes to the shortest name, the canonical one."""
+    names: dict[str, str] = {}
+    for zone_name in sorted(timezone_names(), key=lambda n: (len(n), n)):
+        names.setdefault(zone_name.casefold(), zone_name)
+        names.setdefault(zone_name.rsplit("/", 1)[-1].casefold(), zone_name)
+    return names
+
+
 def suggest_timezones(query: str, *, limit: int = 25) -> list[str]:
-    """Zones whose name contains what was typed (``seoul``, ``new york``), shortest first."""
+    """Zones whose name contains what was typed (``seoul``, ``new york``), shortest first; an
+    abbreviation offers its zone, an ambiguous one each zone it may mean."""
     wanted = fold(query)
     if not wanted:
         popular = ("Asia/Seoul", "Asia/Tokyo", "Europe/London", "Europe/Berlin", "America/New_York", "UTC")
         return list(popular[:limit])
-    found = [name for name in timezone_names() if wanted in fold(name)]
-    return sorted(found, key=lambda n: (not fold(n.rsplit("/", 1)[-1]).startswith(wanted), len(n), n))[:limit]
+    typed = query.strip().upper()
+    known = [ABBREVIATIONS[typed]] if typed in ABBREVIATIONS else list(AMBIGUOUS.get(typed, ()))
+    found = [name for name in timezone_names() if wanted in fold(name) and name not in known]
+    ranked = sorted(found, key=lambda n: (not fold(n.rsplit("/", 1)[-1]).startswith(wanted), len(n), n))
+    return [*known, *ranked][:limit]
 
 
 def localize(wall: datetime, tz: ZoneInfo) -> datetime:

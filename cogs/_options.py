@@ -11,6 +11,7 @@ its 3 seconds; a command then answers with :func:`answer`, which takes whichever
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import discord
@@ -19,6 +20,7 @@ from discord.utils import MISSING
 
 from bot.client import DramaClub, Interaction
 from bot.drama import Drama
+from bot.folding import fold_title
 from bot.times import suggest_timezones, zone
 from cogs import _render as common
 
@@ -26,11 +28,18 @@ MAX_QUERY = 200
 Choices = list[app_commands.Choice[int | float | str]]  # what discord.py's autocomplete returns
 
 
-class _DramaTransformer(app_commands.Transformer[DramaClub]):
-    """A drama by title, alias, Korean title or an autocomplete choice's id; small typos are fine."""
+Offer = Callable[[Interaction], Awaitable[list[Drama]]]  # the dramas a command can act on
 
-    def __init__(self, *, private: bool = False) -> None:
+
+class DramaTransformer(app_commands.Transformer[DramaClub]):
+    """A drama by title, alias, Korean title or an autocomplete choice's id; small typos are fine.
+
+    Autocomplete offers any drama, or with ``offer`` only those the command can act on (the
+    server's follows, the watchlist, the member's votes); what is typed is still found anywhere."""
+
+    def __init__(self, *, private: bool = False, offer: Offer | None = None) -> None:
         self.private = private
+        self.offer = offer
 
     @property
     def min_value(self) -> int:
@@ -50,6 +59,13 @@ class _DramaTransformer(app_commands.Transformer[DramaClub]):
         return await interaction.client.dramas.find(value, interaction.guild_id, discord.utils.utcnow(), defer)
 
     async def autocomplete(self, interaction: Interaction, value: int | float | str, /) -> Choices:
+        if self.offer is not None:
+            wanted = fold_title(str(value))
+            dramas = [d for d in await self.offer(interaction) if wanted in fold_title(d.display_title)]
+            return [
+                app_commands.Choice(name=common.choice_name(d.display_title), value=d.slug)
+                for d in dramas[: common.CHOICE_COUNT_LIMIT]
+            ]
         found = await interaction.client.dramas.suggest(
             str(value), interaction.guild_id, discord.utils.utcnow(), limit=common.CHOICE_COUNT_LIMIT
         )
@@ -97,8 +113,8 @@ class _TimezoneTransformer(app_commands.Transformer[DramaClub]):
         return [app_commands.Choice(name=name, value=name) for name in suggest_timezones(str(value))]
 
 
-DramaOption = app_commands.Transform[Drama, _DramaTransformer]
-PrivateDramaOption = app_commands.Transform[Drama, _DramaTransformer(private=True)]
+DramaOption = app_commands.Transform[Drama, DramaTransformer]
+PrivateDramaOption = app_commands.Transform[Drama, DramaTransformer(private=True)]
 TimezoneOption = app_commands.Transform[ZoneInfo, _TimezoneTransformer]
 
 

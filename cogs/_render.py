@@ -111,10 +111,16 @@ def choice_name(text: str) -> str:
 
 
 def aired(drama: Drama) -> str | None:
+    """When it aired: a date range once it has ended; while it airs, since when and how much of it
+    TMDB has dated (a range would read as ended)."""
     first, last = drama.first_air_date, drama.last_air_date
     if first is None or last is None:
         return None
-    span = plain_date(first) if first == last else f"{plain_date(first)} – {plain_date(last)}"
+    if drama.airing:
+        dated = sum(e.air_date is not None for e in drama.episodes)
+        span = f"Since {plain_date(first)} · {dated} of {counted(drama.episode_count, 'episode')} dated"
+    else:
+        span = plain_date(first) if first == last else f"{plain_date(first)} – {plain_date(last)}"
     cadence = drama.cadence()
     return f"{span}\n{cadence[0].upper()}{cadence[1:]}" if cadence else span
 

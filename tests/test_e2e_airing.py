@@ -426,3 +426,11 @@ async def test_airing_lists_follows_with_no_dated_episode_in_the_coming_days(clu
     assert not result.ephemeral
     lines = result.response.embeds[0].description.splitlines()
     assert lines == ["No followed episode airs in the next 7 days.", "**Fixture Hearts on Air** · no dated episode yet"]
+
+
+async def test_unfollow_offers_the_dramas_this_server_follows(club: Club) -> None:
+    assert await club.admin.autocomplete(club.channel, "unfollow", "title", "") == []
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    choices = await club.admin.autocomplete(club.channel, "unfollow", "title", "")
+    assert choices == [{"name": "Fixture Hearts on Air (2025)", "value": AIRING}]
+    assert await club.admin.autocomplete(club.channel, "unfollow", "title", "soundtrack") == []

@@ -269,3 +269,23 @@ async def test_every_problem_in_a_file_is_reported_at_once(club: Club) -> None:
     assert "\n- drama.episode_count: must be between 1 and 500, not 0" in message.content
     assert "\n- cast[1].actor: must contain a letter or a digit, not '?'" in message.content
     assert await stored_dramas(club) == []
+
+
+async def test_an_admin_can_remove_a_drama_with_its_records_after_confirming(club: Club) -> None:
+    await club.admin.slash(club.channel, "catalog add", file=("moonlit.toml", NEW_DRAMA.encode()))
+    await club.alice.slash(club.channel, "rate", title="Moonlit Bakery", score=8)
+    await club.admin.slash(club.channel, "watchparty schedule", title="Moonlit Bakery", start="2026-01-10 20:00")
+    guild = club.bot.get_guild(club.guild.id)
+    assert guild is not None and len(guild.scheduled_events) == 12
+    refused = await club.admin.slash(club.channel, "catalog remove", title="Moonlit Bakery")
+    assert refused.ephemeral
+    message = refused.followups[0] if refused.followups else refused.response
+    assert "this server still has 1 vote, 12 watch parties, 1 watch series for it" in message.content
+    assert len(await stored_dramas(club)) == 1  # nothing yet
+    done = await club.admin.click(message.message, label="Remove it with its 1 vote, 12 watch parties, 1 watch series")
+    said = done.followups[0] if done.followups else done.response
+    assert "Removed **Moonlit Bakery (2023)** from this server's catalog, with its 1 vote" in said.content
+    assert await stored_dramas(club) == []
+    assert await club.bot.storage.fetchall("SELECT * FROM votes WHERE drama_slug LIKE 'moonlit%'") == []
+    assert await club.bot.storage.fetchall("SELECT * FROM watch_parties") == []
+    assert guild.scheduled_events == []  # the events went with the parties

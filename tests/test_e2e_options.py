@@ -37,7 +37,8 @@ async def test_every_title_option_refuses_an_unknown_drama_in_the_same_words(
     assert "setting `TMDB_TOKEN`" in result.response.content  # TMDB look-ups are off: say how to turn them on
 
 
-@pytest.mark.parametrize(("command", "options"), TITLE_COMMANDS)
+# /ratings remove offers only what the member rated (tests/test_e2e_ratings.py)
+@pytest.mark.parametrize(("command", "options"), [c for c in TITLE_COMMANDS if c[0] != "ratings remove"])
 async def test_every_title_option_autocompletes_and_takes_the_choice(
     club: Club, command: str, options: dict[str, object]
 ) -> None:
@@ -74,11 +75,34 @@ async def test_a_time_zone_option_autocompletes_and_refuses_an_unknown_zone_in_w
     choices = await club.admin.autocomplete(club.channel, "watchparty schedule", "timezone", "new york")
     assert choices[0] == {"name": "America/New_York", "value": "America/New_York"}
     result = await club.admin.slash(
-        club.channel, "watchparty schedule", title="Soundtrack #1", start=START, timezone="Seoul"
+        club.channel, "watchparty schedule", title="Soundtrack #1", start=START, timezone="Mars/Olympus"
     )
     assert result.ephemeral
-    assert result.response.content.startswith("“Seoul” is not a time zone I know.")
-    assert "Did you mean `Asia/Seoul`?" in result.response.content
+    assert result.response.content.startswith("“Mars/Olympus” is not a time zone I know.")
+
+
+@pytest.mark.parametrize("typed", ["asia/seoul", "Seoul", "KST", "  seoul  "])
+async def test_time_zones_are_understood_as_people_type_them(club: Club, typed: str) -> None:
+    result = await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start=START, timezone=typed
+    )
+    assert not result.ephemeral, result.response.content
+    (row,) = await club.bot.storage.fetchall("SELECT timezone FROM watch_series")
+    assert row[0] == "Asia/Seoul"
+
+
+async def test_an_ambiguous_abbreviation_is_asked_about_and_autocomplete_offers_its_zones(club: Club) -> None:
+    result = await club.admin.slash(
+        club.channel, "watchparty schedule", title="Soundtrack #1", start=START, timezone="IST"
+    )
+    assert result.ephemeral
+    assert result.response.content.startswith("“IST” means different zones in different places: which one?")
+    assert "`Asia/Kolkata`" in result.response.content and "`Europe/Dublin`" in result.response.content
+    choices = await club.admin.autocomplete(club.channel, "watchparty schedule", "timezone", "IST")
+    assert [c["value"] for c in choices[:3]] == ["Asia/Kolkata", "Asia/Jerusalem", "Europe/Dublin"]
+    kst = await club.admin.autocomplete(club.channel, "follow add", "timezone", "KST")
+    assert kst[0]["value"] == "Asia/Seoul"
+    assert await club.bot.storage.fetchall("SELECT * FROM watch_series") == []
 
 
 async def test_a_party_can_be_named_by_the_label_autocomplete_shows(club: Club) -> None:

@@ -67,7 +67,7 @@ async def test_episode_votes_and_the_club_view(club: Club) -> None:
     (own,) = result.followups
     assert own.ephemeral and own.content == "Your score: 9/10"
     comments = fields["Recent comments"].splitlines()
-    assert comments == [f"<@{club.admin.id}> (6): Too short!", f"<@{club.alice.id}> (9): Loved the leads"]
+    assert comments == ["**hana** (6): Too short!", "**alice** (9): Loved the leads"]  # names, also once they leave
 
     card = await club.bob.slash(club.channel, "drama", title="Soundtrack #1")
     club_score = {f.name: f.value for f in card.response.embeds[0].fields}["Club score"]
@@ -219,7 +219,7 @@ async def test_recent_comments_name_the_episode_and_invisible_characters_are_no_
     await club.bob.slash(club.channel, "rate", title="Soundtrack #1", score=8.0, comment="\u200b\u202e\u2066")
     shown = await club.admin.slash(club.channel, "ratings show", title="Soundtrack #1")
     comments = {f.name: f.value for f in shown.response.embeds[0].fields}["Recent comments"]
-    assert comments == f"<@{club.alice.id}> (9, episode 3): That ending!"
+    assert comments == "**alice** (9, episode 3): That ending!"
     rows = await vote_rows(club)
     assert (
         "soundtrack-1",
@@ -228,3 +228,11 @@ async def test_recent_comments_name_the_episode_and_invisible_characters_are_no_
         16,
         None,
     ) in rows
+
+
+async def test_ratings_remove_offers_what_the_member_rated(club: Club) -> None:
+    assert await club.alice.autocomplete(club.channel, "ratings remove", "title", "") == []
+    await club.alice.slash(club.channel, "rate", title="Soundtrack #1", score=9.0)
+    choices = await club.alice.autocomplete(club.channel, "ratings remove", "title", "")
+    assert choices == [{"name": "Soundtrack #1 (2022)", "value": "soundtrack-1"}]
+    assert await club.bob.autocomplete(club.channel, "ratings remove", "title", "") == []

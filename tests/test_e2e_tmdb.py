@@ -156,7 +156,8 @@ async def test_a_drama_without_air_dates_runtime_or_poster(club: Club) -> None:
 async def test_an_airing_drama_shows_its_next_episode(club: Club) -> None:
     result = await club.alice.slash(club.channel, "drama", title="Fixture Hearts on Air")
     (card,) = shown(result).embeds
-    assert "Airing" in fields(card)
+    assert fields(card)["Airing"].startswith("Since ")  # not a range that reads as ended
+    assert " · 12 of 16 episodes dated" in fields(card)["Airing"]
     assert fields(card)["Next episode"].startswith("Episode ")
 
 

@@ -349,3 +349,15 @@ async def test_pick_without_choices_polls_every_suggestion_when_there_are_fewer_
     result = await club.admin.slash(club.channel, "pick", hours=1)
     assert not result.ephemeral
     assert len((await poll_of(club)).poll.answers) == 3
+
+
+async def test_watchlist_remove_offers_what_is_on_the_watchlist(club: Club) -> None:
+    await fill(club)
+    choices = await club.bob.autocomplete(club.channel, "watchlist remove", "title", "")
+    assert [c["name"] for c in choices] == [
+        "Soundtrack #1 (2022)",
+        "Fixture Courtroom (2023)",
+        "Lanterns of Fixture Street (2024)",
+    ]
+    court = await club.bob.autocomplete(club.channel, "watchlist remove", "title", "court")
+    assert [c["name"] for c in court] == ["Fixture Courtroom (2023)"]

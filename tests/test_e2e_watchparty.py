@@ -680,3 +680,23 @@ async def test_a_voice_channel_and_a_location_at_once_are_refused_in_words(club:
     assert result.ephemeral
     assert result.response.content.startswith("Pick one place: a voice or stage channel (`channel`)")
     assert await club.bot.storage.fetchall("SELECT * FROM watch_series") == []
+
+
+async def test_cancelling_tells_the_members_who_joined_once_in_a_reply_to_the_plan(club: Club) -> None:
+    announcement = await schedule(club)
+    await club.alice.click(announcement, label="Join")
+    await club.bob.click(announcement, label="Join")
+    choices = await club.admin.autocomplete(club.channel, "watchparty cancel", "party", "")
+    await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
+    replies = [m for m in bot_messages(club) if m.reference is not None]
+    (told,) = replies
+    assert told.reference.message_id == announcement.id
+    assert told.content.startswith(
+        f"❌ <@{club.admin.id}> cancelled the watch party of **Soundtrack #1** for Episode 2."
+    )
+    assert f"<@{club.alice.id}>" in told.content and f"<@{club.bob.id}>" in told.content
+    sent = [r.json for r in club.env.http_requests if r.method == "POST" and r.path.endswith("/messages")][-1]
+    assert sorted(map(int, sent["allowed_mentions"]["users"])) == sorted([club.alice.id, club.bob.id])
+    assert "everyone" not in sent["allowed_mentions"].get("parse", [])
+    again = await club.admin.slash(club.channel, "watchparty cancel", party=choices[1]["value"])
+    assert again.ephemeral and len([m for m in bot_messages(club) if m.reference is not None]) == 1

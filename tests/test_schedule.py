@@ -98,8 +98,9 @@ def test_starts_are_read_with_a_space_or_a_t() -> None:
 
 def test_time_zones() -> None:
     assert zone("Asia/Seoul").key == "Asia/Seoul"
+    assert zone("seoul").key == zone("asia/SEOUL").key == zone("KST").key == "Asia/Seoul"
     with pytest.raises(UserError, match="Did you mean `Asia/Seoul`"):
-        zone("seoul")
+        zone("Asia/Seo")
     with pytest.raises(UserError, match="not a time zone I know"):
         zone("Mars/Olympus")
     assert suggest_timezones("new york")[0] == "America/New_York"

@@ -33,7 +33,7 @@ from bot.tmdb_answers import tmdb_id_of
 from cogs import _render as common
 from cogs._checks import host
 from cogs._loops import DueLoop
-from cogs._options import DramaOption, TimezoneOption, answer
+from cogs._options import DramaOption, DramaTransformer, TimezoneOption, answer
 from cogs.airing import _render as render
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,17 @@ REFRESH_EVERY = timedelta(days=1)  # how often followed (and planned) dramas tha
 RETRY_FAILED = timedelta(hours=1)  # how soon a fetch TMDB failed is tried again
 LATE_AFTER = timedelta(minutes=5)  # an announcement posted later than this says when the episode aired
 MAX_DAYS = 30
+
+
+async def followed(interaction: Interaction) -> list[Drama]:
+    """The dramas this server follows: what `/unfollow` offers."""
+    assert interaction.guild_id is not None
+    follows = await FollowStore(interaction.client.storage).of_server(interaction.guild_id)
+    found = [await interaction.client.dramas.get(f.drama_slug, f.guild_id) for f in follows]
+    return [drama for drama in found if drama is not None]
+
+
+FollowedDrama = app_commands.Transform[Drama, DramaTransformer(offer=followed)]
 
 
 class AiringCog(commands.Cog, name="Airing"):
@@ -177,7 +188,7 @@ class AiringCog(commands.Cog, name="Airing"):
     @app_commands.describe(drama="The drama to stop following")
     @app_commands.guild_only()
     @host()
-    async def unfollow(self, interaction: Interaction, drama: DramaOption) -> None:
+    async def unfollow(self, interaction: Interaction, drama: FollowedDrama) -> None:
         assert interaction.guild_id is not None
         follow = await self.store.of(interaction.guild_id, drama.slug)
         if follow is None or not await self.store.remove(follow.id):

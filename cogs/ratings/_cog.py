@@ -28,7 +28,7 @@ from bot.ratings import (
 from cogs import _render as common
 from cogs._checks import catalog_admin
 from cogs._items import ClubItem
-from cogs._options import DramaOption, PrivateDramaOption, answer
+from cogs._options import DramaOption, DramaTransformer, answer
 from cogs.ratings import _render as render
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,18 @@ def episode_vote_view(party: Party) -> discord.ui.View:
     for episode in list(party.episodes)[:MAX_PROMPT_EPISODES]:
         view.add_item(EpisodeVoteSelect(party.id, episode))
     return view
+
+
+async def rated(interaction: Interaction) -> list[Drama]:
+    """The dramas the member rated here, newest vote first: what `/ratings remove` offers."""
+    assert interaction.guild_id is not None
+    votes = await VoteStore(interaction.client.storage).of_member(interaction.guild_id, interaction.user.id)
+    slugs = list(dict.fromkeys(v.drama_slug for v in votes))
+    found = [await interaction.client.dramas.get(slug, interaction.guild_id) for slug in slugs]
+    return [drama for drama in found if drama is not None]
+
+
+RatedDrama = app_commands.Transform[Drama, DramaTransformer(private=True, offer=rated)]
 
 
 class RatingsCog(commands.Cog, name="Ratings"):
@@ -203,7 +215,7 @@ class RatingsCog(commands.Cog, name="Ratings"):
     async def remove(
         self,
         interaction: Interaction,
-        drama: PrivateDramaOption,
+        drama: RatedDrama,
         episode: app_commands.Range[int, 1, 500] | None = None,
     ) -> None:
         assert interaction.guild_id is not None

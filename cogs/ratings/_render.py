@@ -53,6 +53,12 @@ def histogram_lines(stats: Stats) -> str:
     return "```\n" + "\n".join(rows) + "\n```"
 
 
+def voter(vote: Vote) -> str:
+    """Who wrote a comment, by the name they had when they voted: a mention of a member who has left
+    the server shows as a bare number."""
+    return f"**{escape(vote.member_name)}**" if vote.member_name else f"<@{vote.user_id}>"
+
+
 def ratings_embed(
     drama: Drama, stats: Stats | None, episodes: list[EpisodeMean], comments: list[Vote]
 ) -> discord.Embed:
@@ -80,7 +86,7 @@ def ratings_embed(
         embed.add_field(name="Episodes", value=clip_lines(lines, FIELD_VALUE_LIMIT), inline=False)
     if comments:
         lines = [
-            f"<@{v.user_id}> ({points(v.half_points)}"
+            f"{voter(v)} ({points(v.half_points)}"
             + (f", episode {v.episode}" if v.episode else "")
             + f"): {escape(v.comment or '')}"
             for v in comments

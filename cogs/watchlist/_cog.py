@@ -42,7 +42,7 @@ from cogs import _render as common
 from cogs._checks import is_host
 from cogs._items import ClubItem
 from cogs._loops import DueLoop
-from cogs._options import DramaOption, answer
+from cogs._options import DramaOption, DramaTransformer, answer
 from cogs._paging import send_pages
 from cogs.watchlist import _render as render
 
@@ -222,6 +222,17 @@ async def post_winner(
     )
 
 
+async def listed(interaction: Interaction) -> list[Drama]:
+    """The dramas on this server's watchlist: what `/watchlist remove` offers."""
+    assert interaction.guild_id is not None
+    suggestions = await Watchlist(interaction.client.storage).listed(interaction.guild_id)
+    found = [await interaction.client.dramas.get(s.drama_slug, s.guild_id) for s in suggestions]
+    return [drama for drama in found if drama is not None]
+
+
+ListedDrama = app_commands.Transform[Drama, DramaTransformer(offer=listed)]
+
+
 class WatchlistCog(commands.Cog, name="Watchlist"):
     watchlist = app_commands.Group(name="watchlist", description="The club's watchlist", guild_only=True)
 
@@ -278,7 +289,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
     @watchlist.command(name="remove", description="Take a suggestion off the watchlist (yours, or any for hosts)")
     @app_commands.rename(drama="title")
     @app_commands.describe(drama="The suggested drama")
-    async def remove(self, interaction: Interaction, drama: DramaOption) -> None:
+    async def remove(self, interaction: Interaction, drama: ListedDrama) -> None:
         assert interaction.guild_id is not None
         suggestion = await self.list.of(interaction.guild_id, drama.slug)
         if suggestion is None:

@@ -142,6 +142,22 @@ class WatchPartyCog(
             f"Cancelled {render.parties(len(cancelled))} of **{title}** ({labels}).",
             ephemeral=True,
         )
+        await self._tell_members(party, render.cancelled_text(title, labels, interaction.user.id))
+
+    async def _tell_members(self, party: Party, text: str) -> None:
+        """Tell the members who joined the series, once, in a reply to its announcement."""
+        going = (await self.store.series_members(party.series_id))[: render.MENTION_LIMIT]
+        if not going or party.announcement_id is None:
+            return
+        channel = self.bot.get_partial_messageable(party.text_channel_id, guild_id=party.guild_id)
+        try:
+            await channel.get_partial_message(party.announcement_id).reply(
+                f"{text}\n{render.mention_list(going)}",
+                allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in going]),
+                mention_author=False,
+            )
+        except discord.HTTPException as error:
+            log.warning("Could not tell the members of series %s: %s", party.series_id, error)
 
     @app_commands.command(name="export", description="Download the upcoming watch parties as a calendar file")
     @app_commands.rename(drama="title")

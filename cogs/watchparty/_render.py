@@ -89,6 +89,11 @@ def plan_headline(planned: Planned) -> str:
     return headline + ("\n" + planned.left_out if planned.left_out else "")
 
 
+def cancelled_text(title: str, labels: str, host_id: int) -> str:
+    """What the members who joined read when a host cancels parties of their series."""
+    return clip(f"❌ <@{host_id}> cancelled the watch party of **{title}** for {labels}.", 1500)
+
+
 def parties(count: int) -> str:
     return counted(count, "watch party", "watch parties")
 
