@@ -146,6 +146,15 @@ def _party(row: Any) -> Party:
     )
 
 
+def _by_series(rows: Iterable[Any]) -> list[list[Party]]:
+    """Parties read in series order, grouped: each series' parties in order."""
+    by_series: dict[int, list[Party]] = {}
+    for row in rows:
+        party = _party(row)
+        by_series.setdefault(party.series_id, []).append(party)
+    return list(by_series.values())
+
+
 def _party_rows(
     guild_id: int, drama_slug: str, planned: Sequence[PlannedParty], remind: timedelta
 ) -> list[tuple[object, ...]]:
@@ -228,14 +237,7 @@ class PartyStore:
     async def growing(self, drama_slug: str) -> list[list[Party]]:
         """The series of a drama that may grow: each one's parties, for series whose last party
         is not cancelled (a series cancelled from some party on stays as it is)."""
-        rows = await self._storage.fetchall(
-            f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE s.drama_slug = ? ORDER BY p.series_id, p.number", (drama_slug,)
-        )
-        by_series: dict[int, list[Party]] = {}
-        for row in rows:
-            party = _party(row)
-            by_series.setdefault(party.series_id, []).append(party)
-        return [parties for parties in by_series.values() if not parties[-1].cancelled]
+        return [parties for parties in await self.series_of(drama_slug) if not parties[-1].cancelled]
 
     async def extend(self, last: Party, planned: Sequence[PlannedParty]) -> list[Party]:
         """Add ``planned`` parties after ``last``, the series' last party, unless another pass
@@ -257,11 +259,7 @@ class PartyStore:
         rows = await self._storage.fetchall(
             f"SELECT {_PARTY_COLUMNS} {_FROM} WHERE s.drama_slug = ? ORDER BY p.series_id, p.number", (drama_slug,)
         )
-        by_series: dict[int, list[Party]] = {}
-        for row in rows:
-            party = _party(row)
-            by_series.setdefault(party.series_id, []).append(party)
-        return list(by_series.values())
+        return _by_series(rows)
 
     async def move(self, party: Party, starts_at: datetime, ends_at: datetime, now: datetime) -> Party | None:
         """Move a party that has not started; its reminder is due again if its new time is ahead.
@@ -344,11 +342,7 @@ class PartyStore:
             " AND (q.event_id IS NULL OR t.announcement_id IS NULL)) ORDER BY p.series_id, p.number",
             (iso(now),),
         )
-        by_series: dict[int, list[Party]] = {}
-        for row in rows:
-            party = _party(row)
-            by_series.setdefault(party.series_id, []).append(party)
-        return list(by_series.values())
+        return _by_series(rows)
 
     async def upcoming(
         self, guild_id: int, now: datetime, *, drama_slug: str | None = None, limit: int = 100

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.drama import Drama
 from bot.errors import UserError
 from bot.parties import Party, PartyStore, SeriesSpec, changed_options
-from bot.schedule import check_event_room, check_remind, episodes_label, plan_series, plannable
+from bot.schedule import PlannedParty, check_event_room, check_remind, episodes_label, plan_series, plannable
 from bot.times import check_start, parse_start, zone
 
 log = logging.getLogger(__name__)
@@ -171,9 +171,10 @@ class Planner(Generic[R]):
             )
         needed = sum(p.event_id is None for p in live) if live else len(planned)
         planned_count = plannable(drama, request.episodes_per_party)
+        freed = sum(p.event_id is not None for p in others) if request.existing == "replace" else 0
         check_event_room(
             needed,
-            await self.calendar.events_taken(spec.guild_id),
+            await self.calendar.events_taken(spec.guild_id) - freed,
             planned_count,
             request.episodes_per_party if not live else None,
         )
@@ -286,16 +287,7 @@ class Planner(Generic[R]):
             first, last = parties[0], parties[-1]
             if not self.calendar.serves(first.guild_id):
                 continue
-            tz = zone(first.timezone)
-            try:
-                planned = plan_series(
-                    drama,
-                    first.starts_at.astimezone(tz).replace(tzinfo=None),
-                    tz,
-                    episodes_per_party=first.episodes_per_party,
-                )
-            except UserError:
-                continue
+            planned = _replanned(drama, first)
             new = [p for p in planned if p.number > last.number]
             if not new or new[0].first_episode != last.last_episode + 1:
                 continue
@@ -331,16 +323,7 @@ class Planner(Generic[R]):
                     f"{'party is' if len(dropped) == 1 else 'parties are'} cancelled."
                 )
             tz = zone(first.timezone)
-            try:
-                planned = plan_series(
-                    drama,
-                    first.starts_at.astimezone(tz).replace(tzinfo=None),
-                    tz,
-                    episodes_per_party=first.episodes_per_party,
-                )
-            except UserError:
-                planned = []
-            by_number = {p.number: p for p in planned}
+            by_number = {p.number: p for p in _replanned(drama, first)}
             moved = False
             for party in live:
                 if party in dropped:
@@ -386,6 +369,18 @@ class Planner(Generic[R]):
 def _at(moment: datetime) -> str:
     """A Discord timestamp every member reads in their own time zone."""
     return f"<t:{int(moment.timestamp())}:F>"
+
+
+def _replanned(drama: Drama, first: Party) -> list[PlannedParty]:
+    """The series' parties by its own rule, on the drama's dates now: the first party's local
+    time, the gaps between air dates; empty while nothing can be planned."""
+    tz = zone(first.timezone)
+    try:
+        return plan_series(
+            drama, first.starts_at.astimezone(tz).replace(tzinfo=None), tz, episodes_per_party=first.episodes_per_party
+        )
+    except UserError:
+        return []
 
 
 def _airs_after(drama: Drama, episode: int, starts_at: datetime, tz: ZoneInfo) -> bool:

@@ -65,6 +65,7 @@ class Suggestion:
     lost_votes: int
     next_up: bool
     supporters: int
+    suggested_by_name: str | None = None  # as they were called when they suggested it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,8 @@ class Outcome:
 
 _SUGGESTION = (
     "SELECT s.id, s.guild_id, s.drama_slug, s.suggested_by, s.reason, s.created_at, s.losses, s.lost_votes,"
-    " s.next_up_at IS NOT NULL, (SELECT count(*) FROM supports AS p WHERE p.suggestion_id = s.id)"
-    " FROM suggestions AS s"
+    " s.next_up_at IS NOT NULL, (SELECT count(*) FROM supports AS p WHERE p.suggestion_id = s.id),"
+    " s.suggested_by_name FROM suggestions AS s"
 )
 _PICK = "SELECT id, guild_id, channel_id, message_id, host_id, ends_at, closed_at IS NOT NULL, created_at FROM picks"
 
@@ -108,6 +109,7 @@ def _suggestion(row: Row | tuple[Any, ...]) -> Suggestion:
         int(row[7]),
         bool(row[8]),
         int(row[9]),
+        row[10],
     )
 
 
@@ -129,15 +131,22 @@ class Watchlist:
         self._storage = storage
 
     async def suggest(
-        self, guild_id: int, drama_slug: str, user_id: int, reason: str | None, now: datetime
+        self,
+        guild_id: int,
+        drama_slug: str,
+        user_id: int,
+        reason: str | None,
+        now: datetime,
+        *,
+        member_name: str | None = None,
     ) -> tuple[Suggestion, str]:
         """Add a suggestion, or the member's support to an existing one: ``(suggestion, what
         happened)``, what happened being ``"suggested"``, ``"supported"`` or ``"already"``."""
         async with self._storage.transaction() as db:
             row = await db.fetchone(
-                "INSERT INTO suggestions (guild_id, drama_slug, suggested_by, reason, created_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, drama_slug) DO NOTHING RETURNING id",
-                (guild_id, drama_slug, user_id, reason, iso(now)),
+                "INSERT INTO suggestions (guild_id, drama_slug, suggested_by, reason, created_at, suggested_by_name)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, drama_slug) DO NOTHING RETURNING id",
+                (guild_id, drama_slug, user_id, reason, iso(now), member_name),
             )
             happened = "suggested"
             if row is None:

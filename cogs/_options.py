@@ -11,7 +11,7 @@ its 3 seconds; a command then answers with :func:`answer`, which takes whichever
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import discord
@@ -70,6 +70,12 @@ class DramaTransformer(app_commands.Transformer[DramaClub]):
             str(value), interaction.guild_id, discord.utils.utcnow(), limit=common.CHOICE_COUNT_LIMIT
         )
         return [app_commands.Choice(name=common.choice_name(label), value=slug) for label, slug in found]
+
+
+async def dramas_of(interaction: Interaction, slugs: Iterable[str]) -> list[Drama]:
+    """The dramas these records point at, once each, in order; what no longer exists is left out."""
+    found = [await interaction.client.dramas.get(slug, interaction.guild_id) for slug in dict.fromkeys(slugs)]
+    return [drama for drama in found if drama is not None]
 
 
 async def think(interaction: Interaction, *, private: bool) -> None:

@@ -288,4 +288,4 @@ async def test_an_admin_can_remove_a_drama_with_its_records_after_confirming(clu
     assert await stored_dramas(club) == []
     assert await club.bot.storage.fetchall("SELECT * FROM votes WHERE drama_slug LIKE 'moonlit%'") == []
     assert await club.bot.storage.fetchall("SELECT * FROM watch_parties") == []
-    assert guild.scheduled_events == []  # the events went with the parties
+    assert list(guild.scheduled_events) == []  # the events went with the parties

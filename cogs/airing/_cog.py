@@ -33,7 +33,7 @@ from bot.tmdb_answers import tmdb_id_of
 from cogs import _render as common
 from cogs._checks import host
 from cogs._loops import DueLoop
-from cogs._options import DramaOption, DramaTransformer, TimezoneOption, answer
+from cogs._options import DramaOption, DramaTransformer, TimezoneOption, answer, dramas_of
 from cogs.airing import _render as render
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,7 @@ async def followed(interaction: Interaction) -> list[Drama]:
     """The dramas this server follows: what `/unfollow` offers."""
     assert interaction.guild_id is not None
     follows = await FollowStore(interaction.client.storage).of_server(interaction.guild_id)
-    found = [await interaction.client.dramas.get(f.drama_slug, f.guild_id) for f in follows]
-    return [drama for drama in found if drama is not None]
+    return await dramas_of(interaction, (f.drama_slug for f in follows))
 
 
 FollowedDrama = app_commands.Transform[Drama, DramaTransformer(offer=followed)]

@@ -28,7 +28,7 @@ from bot.ratings import (
 from cogs import _render as common
 from cogs._checks import catalog_admin
 from cogs._items import ClubItem
-from cogs._options import DramaOption, DramaTransformer, answer
+from cogs._options import DramaOption, DramaTransformer, answer, dramas_of
 from cogs.ratings import _render as render
 
 log = logging.getLogger(__name__)
@@ -111,9 +111,7 @@ async def rated(interaction: Interaction) -> list[Drama]:
     """The dramas the member rated here, newest vote first: what `/ratings remove` offers."""
     assert interaction.guild_id is not None
     votes = await VoteStore(interaction.client.storage).of_member(interaction.guild_id, interaction.user.id)
-    slugs = list(dict.fromkeys(v.drama_slug for v in votes))
-    found = [await interaction.client.dramas.get(slug, interaction.guild_id) for slug in slugs]
-    return [drama for drama in found if drama is not None]
+    return await dramas_of(interaction, (v.drama_slug for v in votes))
 
 
 RatedDrama = app_commands.Transform[Drama, DramaTransformer(private=True, offer=rated)]

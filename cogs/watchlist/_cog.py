@@ -42,7 +42,7 @@ from cogs import _render as common
 from cogs._checks import is_host
 from cogs._items import ClubItem
 from cogs._loops import DueLoop
-from cogs._options import DramaOption, DramaTransformer, answer
+from cogs._options import DramaOption, DramaTransformer, answer, dramas_of
 from cogs._paging import send_pages
 from cogs.watchlist import _render as render
 
@@ -226,8 +226,7 @@ async def listed(interaction: Interaction) -> list[Drama]:
     """The dramas on this server's watchlist: what `/watchlist remove` offers."""
     assert interaction.guild_id is not None
     suggestions = await Watchlist(interaction.client.storage).listed(interaction.guild_id)
-    found = [await interaction.client.dramas.get(s.drama_slug, s.guild_id) for s in suggestions]
-    return [drama for drama in found if drama is not None]
+    return await dramas_of(interaction, (s.drama_slug for s in suggestions))
 
 
 ListedDrama = app_commands.Transform[Drama, DramaTransformer(offer=listed)]
@@ -266,7 +265,12 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         assert interaction.guild_id is not None
         why = check_reason(reason)
         suggestion, happened = await self.list.suggest(
-            interaction.guild_id, drama.slug, interaction.user.id, why, discord.utils.utcnow()
+            interaction.guild_id,
+            drama.slug,
+            interaction.user.id,
+            why,
+            discord.utils.utcnow(),
+            member_name=interaction.user.display_name,
         )
         if happened == "already":
             raise UserError(f"You already support **{drama.display_title}** on the watchlist.")

@@ -26,6 +26,12 @@ def quoted(text: str) -> str:
     return "“" + escape(text) + "”"
 
 
+def suggester(suggestion: Suggestion) -> str:
+    """Who suggested it, by the name they had then: a mention of a member who has left shows as a number."""
+    name = suggestion.suggested_by_name
+    return f"**{escape(name)}**" if name else f"<@{suggestion.suggested_by}>"
+
+
 def waited(since: datetime, now: datetime) -> str:
     days = (now - since).days
     if days < 1:
@@ -56,7 +62,7 @@ def watchlist_pages(
             marks.append("🔁 rewatch")
         if suggestion.losses:
             marks.append(f"lost {counted(suggestion.losses, 'poll')} ({counted(suggestion.lost_votes, 'vote')})")
-        line = f"**{place}. {title}** · " + " · ".join(marks) + f"\nby <@{suggestion.suggested_by}>"
+        line = f"**{place}. {title}** · " + " · ".join(marks) + f"\nby {suggester(suggestion)}"
         if suggestion.reason:
             line += f": {quoted(suggestion.reason)}"
         lines.append(line)
