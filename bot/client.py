@@ -27,6 +27,7 @@ from bot.errors import UserError
 from bot.parties import PartyStore
 from bot.planning import Planner
 from bot.search import Indexes
+from bot.servers import ServerStore
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.tmdb import TmdbClient
@@ -230,6 +231,10 @@ class DramaClub(commands.Bot):
         await super().close()  # unloads the extensions first
         if self._tmdb_session is not None:
             await self._tmdb_session.close()
+
+    async def default_timezone(self, guild_id: int) -> str:
+        """The time zone a server's plans use when they name none: its own, else ``DEFAULT_TIMEZONE``."""
+        return (await ServerStore(self.storage).of(guild_id)).timezone or self.settings.default_timezone
 
     # -- command registration ----------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -51,6 +52,26 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
+class Provider:
+    """A streaming service, as JustWatch (through TMDB) names it."""
+
+    name: str
+    priority: int  # TMDB's display order: lower first
+
+
+@dataclass(frozen=True, slots=True)
+class WatchOptions:
+    """Where a drama can be watched in one country."""
+
+    link: str | None  # TMDB's page of the drama's services there
+    flatrate: tuple[Provider, ...] = ()  # by subscription
+    free: tuple[Provider, ...] = ()
+    ads: tuple[Provider, ...] = ()
+    rent: tuple[Provider, ...] = ()
+    buy: tuple[Provider, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Episode:
     number: int
     minutes: int
@@ -86,6 +107,8 @@ class Drama:
     seasons: tuple[tuple[int, int, int], ...] = ()  # (season, first episode, last episode), numbered on
     fetched_at: datetime | None = field(default=None, compare=False)
     unrefreshed: bool = field(default=False, compare=False)  # TMDB failed when asked again: shown as stored
+    # Where it streams, by country (ISO 3166-1), from JustWatch through TMDB; None: not known (curated).
+    watch: Mapping[str, WatchOptions] | None = field(default=None, compare=False, hash=False)
 
     @property
     def from_tmdb(self) -> bool:

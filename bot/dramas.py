@@ -10,13 +10,13 @@ to TMDB, so a command can defer its answer first.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from rapidfuzz import fuzz
 
 from bot.club_catalog import TMDB_OFF_HINT, AmbiguousPerson, AmbiguousTitle, ClubCatalog, DramaNotFound
-from bot.drama import Drama
+from bot.drama import Drama, WatchOptions
 from bot.errors import UserError
 from bot.folding import fold_name, fold_title
 from bot.search import EXACT, Person, pick
@@ -144,6 +144,22 @@ class Dramas:
                 choices.append((show.label, show.slug))
                 shown.add(show.tmdb_id)
         return choices[:limit]
+
+    async def watch(
+        self, drama: Drama, now: datetime, before_request: Hook | None = None, *, ask: bool = True
+    ) -> Mapping[str, WatchOptions] | None:
+        """Where the drama streams, by country; None when nobody knows: a curated drama without
+        ``tmdb_id``, TMDB look-ups off, or TMDB failing for one never fetched. Without ``ask``,
+        only what is stored (no request: an answer that must not wait)."""
+        if drama.watch is not None or drama.tmdb_id is None or self.tmdb is None:
+            return drama.watch
+        if not ask:
+            stored = await self.tmdb.stored(drama.tmdb_id)
+            return stored.watch if stored is not None else None
+        try:
+            return (await self.tmdb.load(drama.tmdb_id, now, before_request)).watch
+        except (TmdbUnavailable, TmdbNotFound):
+            return None
 
     async def find_person(
         self, query: str, guild_id: int | None, before_request: Hook | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.drama import TMDB_PREFIX, CastMember, Drama, Episode
+from bot.drama import TMDB_PREFIX, CastMember, Drama, Episode, Provider, WatchOptions
 from bot.folding import fold_title
 from bot.text import clip
 from bot.tmdb import objects
@@ -158,7 +158,37 @@ def to_drama(data: dict[str, Any], fetched_at: datetime) -> Drama:
         runtime_known=bool(known),
         seasons=tuple(seasons),
         fetched_at=fetched_at,
+        watch=_watch(data.get("watch/providers")),
     )
+
+
+def _providers(listed: object) -> tuple[Provider, ...]:
+    found = {}
+    for entry in objects(listed):
+        name = _text(entry.get("provider_name"))
+        priority = entry.get("display_priority")
+        if name and name not in found:
+            found[name] = Provider(clip(name, 60), priority if isinstance(priority, int) else 10**6)
+    return tuple(sorted(found.values(), key=lambda p: (p.priority, p.name)))
+
+
+def _watch(answer: object) -> dict[str, WatchOptions]:
+    """TMDB's watch providers (JustWatch's data), by country."""
+    results = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(results, dict):
+        return {}
+    return {
+        region: WatchOptions(
+            _text(offer.get("link")) or None,
+            _providers(offer.get("flatrate")),
+            _providers(offer.get("free")),
+            _providers(offer.get("ads")),
+            _providers(offer.get("rent")),
+            _providers(offer.get("buy")),
+        )
+        for region, offer in results.items()
+        if isinstance(region, str) and isinstance(offer, dict)
+    }
 
 
 def split_year(query: str) -> tuple[str, int | None]:

@@ -32,7 +32,7 @@ FRESH_WHILE_AIRING = timedelta(days=1)
 FRESH_ONCE_ENDED = timedelta(days=30)
 REFRESH_AFTER = timedelta(days=150)  # the background task fetches referenced dramas again after this...
 KEEP_AT_MOST = timedelta(days=182)  # ...and nothing fetched from TMDB is kept longer (TMDB's terms)
-APPENDED = ("aggregate_credits", "alternative_titles", "season/1")
+APPENDED = ("aggregate_credits", "alternative_titles", "watch/providers", "season/1")
 SEARCH_TTL = timedelta(minutes=10)
 SEARCHES_KEPT = 1000
 RECENT_KEPT = 256  # parsed dramas kept in memory

@@ -21,6 +21,7 @@ from discord.utils import MISSING
 from bot.client import DramaClub, Interaction
 from bot.drama import Drama
 from bot.folding import fold_title
+from bot.servers import suggest_countries
 from bot.times import suggest_timezones, zone
 from cogs import _render as common
 
@@ -133,3 +134,11 @@ async def people(interaction: Interaction, current: str) -> list[app_commands.Ch
         label = f"{person.name} ({latest.member.character}, {latest.drama.title})"
         choices.append(app_commands.Choice(name=common.choice_name(label), value=common.clip(person.name, 100)))
     return choices
+
+
+async def countries(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a country: its name, with its code."""
+    return [
+        app_commands.Choice(name=f"{name} ({code})", value=code)
+        for code, name in suggest_countries(current, limit=common.CHOICE_COUNT_LIMIT)
+    ]

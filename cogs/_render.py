@@ -7,11 +7,12 @@ keeps it inside the limits for titles, descriptions, fields and the 6,000-charac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import discord
 
-from bot.drama import Drama
+from bot.drama import Drama, WatchOptions
 from bot.ratings import Stats, average
 from bot.text import clip
 from bot.tmdb_answers import PAGE_URL
@@ -140,7 +141,12 @@ def episodes_text(drama: Drama) -> str:
 
 
 def drama_card(
-    drama: Drama, club: Stats | None = None, *, in_server: bool = False, now: datetime | None = None
+    drama: Drama,
+    club: Stats | None = None,
+    *,
+    in_server: bool = False,
+    now: datetime | None = None,
+    where: tuple[str, str, Mapping[str, WatchOptions] | None] | None = None,
 ) -> discord.Embed:
     """The `/drama` card: facts, air dates, leads, plot, the review's verdict and the club's score.
     A TMDB drama adds its poster, its TMDB page, its next episode while it airs, and says when its
@@ -185,6 +191,13 @@ def drama_card(
         embed.add_field(
             name="Review verdict",
             value=f"{drama.review.verdict}\n— *{drama.review.source}*",
+            inline=False,
+        )
+    if where is not None:  # (region, country, where it streams): the server has set its country
+        region, country, watch = where
+        embed.add_field(
+            name=f"Where to watch ({country})",
+            value=watch_line(watch, region, country) + f"\n*{JUSTWATCH}*",
             inline=False,
         )
     if in_server:
@@ -249,3 +262,30 @@ def paged(title: str, pages: list[str], footer: str) -> list[discord.Embed]:
         embed.set_footer(text=footer + (f" · page {number} of {len(pages)}" if len(pages) > 1 else ""))
         embeds.append(fit(embed))
     return embeds
+
+
+JUSTWATCH = "Streaming data: JustWatch"
+WATCH_KINDS = (("flatrate", "Subscription"), ("free", "Free"), ("ads", "With ads"), ("rent", "Rent"), ("buy", "Buy"))
+
+
+def services(options: WatchOptions) -> list[tuple[str, list[str]]]:
+    """Each kind of offer with its services, each service once (under its first kind), in TMDB's order."""
+    seen: set[str] = set()
+    kinds = []
+    for attribute, label in WATCH_KINDS:
+        names = [p.name for p in getattr(options, attribute) if p.name not in seen]
+        seen.update(names)
+        if names:
+            kinds.append((label, names))
+    return kinds
+
+
+def watch_line(watch: Mapping[str, WatchOptions] | None, region: str, country: str) -> str:
+    """One line of where a drama streams in a country, for cards, plans and polls."""
+    if watch is None:
+        return "Unknown: the drama is not linked to TMDB."
+    options = watch.get(region)
+    kinds = services(options) if options is not None else []
+    if not kinds:
+        return f"No service in {country} offers it, as far as JustWatch knows."
+    return clip("; ".join(f"{label}: {', '.join(names)}" for label, names in kinds), FIELD_VALUE_LIMIT)

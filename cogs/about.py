@@ -63,6 +63,11 @@ def about_embed(version: str, *, shipped: int, tmdb: str) -> discord.Embed:
     embed.add_field(
         name="TMDB", value=f"[themoviedb.org](https://www.themoviedb.org) · {common.TMDB_NOTICE}", inline=False
     )
+    embed.add_field(
+        name="JustWatch",
+        value="Where dramas stream (`/where`) is [JustWatch](https://www.justwatch.com)'s data, through TMDB.",
+        inline=False,
+    )
     return common.fit(embed)
 
 

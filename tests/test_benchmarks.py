@@ -31,7 +31,13 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
     assert "| /watchparty schedule |" in out and "| title autocomplete |" in out
     assert "| name autocomplete |" in out
     assert "## 20 dramas, 0 votes, TMDB on with 50 TMDB dramas stored" in out
-    for command in ("/drama (TMDB)", "/rate (TMDB)", "title autocomplete (TMDB)", "/drama (TMDB, cold look-up)"):
+    for command in (
+        "/drama (TMDB)",
+        "/where (TMDB)",
+        "/rate (TMDB)",
+        "title autocomplete (TMDB)",
+        "/drama (TMDB, cold look-up)",
+    ):
         assert f"| {command} |" in out
     assert out.count("Requests TMDB got per new drama: 1.00 (at most 2).") == 2
     assert "| process start to ready (20 dramas, 50 pending reminders) | " in out

@@ -405,3 +405,73 @@ async def test_a_rejected_token_pauses_tmdb_for_an_hour_then_one_request_asks_ag
     assert "look-ups resume" in caplog.text
     about = await club.alice.slash(club.channel, "about")
     assert "any TV drama TMDB knows can be looked up" in fields(about.response.embeds[0])["TMDB look-ups"]
+
+
+async def test_club_settings_take_a_country_and_a_time_zone_for_admins_only(club: Club) -> None:
+    empty = await club.admin.slash(club.channel, "club settings")
+    assert empty.ephemeral and fields(empty.response.embeds[0])["Country (region)"] == "Not set"
+    result = await club.admin.slash(club.channel, "club settings", region="south korea", timezone="KST")
+    shown_fields = fields(result.response.embeds[0])
+    assert shown_fields["Country (region)"] == "South Korea (`KR`)"
+    assert shown_fields["Time zone of plans"] == "Asia/Seoul"
+    choices = await club.admin.autocomplete(club.channel, "club settings", "region", "united")
+    assert {"name": "United States (US)", "value": "US"} in choices
+    bad = await club.admin.slash(club.channel, "club settings", region="Atlantis")
+    assert bad.ephemeral and bad.response.content.startswith("“Atlantis” is not a country I know.")
+    assert "club settings" not in club.alice.available_commands(club.channel)  # for admins only
+    rows = await club.bot.storage.fetchall("SELECT region, timezone FROM server_settings")
+    assert [tuple(r) for r in rows] == [("KR", "Asia/Seoul")]
+
+
+async def test_where_lists_each_service_once_in_tmdbs_order_with_the_link_and_the_credit(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    nowhere = await club.alice.slash(club.channel, "where", title="Fixture Courtroom")
+    assert "Which country?" in shown(nowhere).content  # type: ignore[attr-defined]
+    await club.admin.slash(club.channel, "club settings", region="KR")
+    kr = shown(await club.alice.slash(club.channel, "where", title="Fixture Courtroom")).embeds[0]  # type: ignore[attr-defined]
+    assert kr.title == "Where to watch Fixture Courtroom (2023) in South Korea"
+    assert kr.url == "https://www.themoviedb.org/tv/900004/watch?locale=KR"
+    assert fields(kr) == {"Subscription": "Fixture Plus\nFixture Stream", "Buy": "Fixture Store"}
+    assert kr.footer.text == "Streaming data: JustWatch"
+    us = shown(await club.alice.slash(club.channel, "where", title="Fixture Courtroom", region="US")).embeds[0]  # type: ignore[attr-defined]
+    assert fields(us) == {"With ads": "Fixture Free TV", "Rent": "Fixture Store"}
+    fr = shown(await club.alice.slash(club.channel, "where", title="Fixture Courtroom", region="France")).embeds[0]  # type: ignore[attr-defined]
+    assert fr.description == (
+        "No service in France offers it, as far as JustWatch knows. It streams in South Korea, United States."
+    )
+    curated = await club.alice.slash(club.channel, "where", title="Soundtrack #1")
+    assert "its file names no `tmdb_id`" in shown(curated).content  # type: ignore[attr-defined]
+    details = [r for r in tmdb.requests if r.path == "/3/tv/900004"]
+    assert "watch/providers" in details[0].query["append_to_response"]  # fetched with the drama
+    assert len(details) == 2  # still at most two requests for a new drama
+
+
+async def test_the_card_the_plan_and_the_poll_say_where_to_watch_in_the_servers_country(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    await club.admin.slash(club.channel, "club settings", region="KR")
+    card = shown(await club.alice.slash(club.channel, "drama", title="Fixture Courtroom")).embeds[0]  # type: ignore[attr-defined]
+    where = fields(card)["Where to watch (South Korea)"]
+    assert where == "Subscription: Fixture Plus, Fixture Stream; Buy: Fixture Store\n*Streaming data: JustWatch*"
+    start = (club.env.now() + timedelta(days=2)).strftime("%Y-%m-%d 20:00")
+    plan = await club.admin.slash(club.channel, "watchparty schedule", title="tmdb-900004", start=start)
+    text = shown(plan).content  # type: ignore[attr-defined]
+    assert "📺 Where to watch (South Korea): Subscription: Fixture Plus, Fixture Stream" in text
+    assert "*Streaming data: JustWatch*" in text
+    await club.alice.slash(club.channel, "suggest", title="Fixture Courtroom")
+    await club.alice.slash(club.channel, "suggest", title="Soundtrack #1")
+    await club.admin.slash(club.channel, "pick", hours=1)
+    poll = next(m for m in club.channel.history() if m.poll is not None)
+    assert "**Fixture Courtroom (2023)**: Subscription: Fixture Plus, Fixture Stream" in poll.content
+    assert "**Soundtrack #1 (2022)**: Unknown: the drama is not linked to TMDB." in poll.content
+    about = await club.alice.slash(club.channel, "about")
+    assert "JustWatch" in fields(about.response.embeds[0])
+
+
+async def test_a_servers_time_zone_is_the_default_of_its_plans(club: Club) -> None:
+    await club.admin.slash(club.channel, "club settings", timezone="New York")
+    start = (club.env.now() + timedelta(days=2)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Soundtrack #1", start=start)
+    (row,) = await club.bot.storage.fetchall("SELECT timezone FROM watch_series")
+    assert row[0] == "America/New_York"

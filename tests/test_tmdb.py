@@ -203,6 +203,7 @@ def test_the_test_servers_answers_use_tmdbs_field_names() -> None:
     show = fake.shows[900004]
     answers = {
         "/3/tv/{series_id}": fake.details(show, ["aggregate_credits", "alternative_titles", "season/1", "season/2"]),
+        "/3/tv/{series_id}/watch/providers": fake.details(show, ["watch/providers"])["watch/providers"],
         "/3/search/tv": fake.route("/3/search/tv", {"query": "fixture"}),
         "/3/search/person": fake.route("/3/search/person", {"query": "fixture"}),
         "/3/person/{person_id}/tv_credits": fake.credits(800001),
@@ -222,8 +223,9 @@ def test_every_field_the_bot_reads_is_in_tmdbs_schemas() -> None:
         "/3/tv/{series_id}/alternative_titles",
         "/3/search/person",
         "/3/person/{person_id}/tv_credits",
+        "/3/tv/{series_id}/watch/providers",
     ]
-    known = tmdb_spec.all_response_names(templates) | {"aggregate_credits", "alternative_titles"}
+    known = tmdb_spec.all_response_names(templates) | {"aggregate_credits", "alternative_titles", "watch/providers"}
     database_columns = {"data", "fetched_at"}
     root = Path(__file__).resolve().parents[1] / "bot"
     read = tmdb_spec.fields_read(root / "tmdb_answers.py") | tmdb_spec.fields_read(root / "tmdb_dramas.py")

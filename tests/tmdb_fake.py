@@ -52,6 +52,10 @@ def _weekly(first: date, count: int, days: tuple[int, ...] = (0, 1)) -> list[str
     return out
 
 
+def _service(provider_id: int, name: str, priority: int) -> dict[str, Any]:
+    return {"provider_id": provider_id, "provider_name": name, "display_priority": priority, "logo_path": "/fx.jpg"}
+
+
 def _cast(*people: tuple[int, str, str, int]) -> list[dict[str, Any]]:
     return [
         {
@@ -78,6 +82,7 @@ def _show(
     status: str = "Ended",
     cast: list[dict[str, Any]] | None = None,
     alternative: tuple[str, ...] = (),
+    providers: dict[str, Any] | None = None,
     poster: str | None = None,
     run_time: list[int] | None = None,
     network: str = "Fixture Broadcasting",
@@ -118,6 +123,7 @@ def _show(
         "_season_episodes": seasons,
         "_cast": cast or [],
         "_alternative": alternative,
+        "_providers": providers or {},
     }
 
 
@@ -182,6 +188,22 @@ def dramas(today: date | None = None) -> dict[int, dict[str, Any]]:
             2: _episodes(900004, 2, _weekly(date(2025, 1, 6), 4), 60),
         },
         cast=_cast((800006, "Fixture Actor Jang", "Judge Park", 8)),
+        providers={
+            "KR": {
+                "link": "https://www.themoviedb.org/tv/900004/watch?locale=KR",
+                "flatrate": [_service(9001, "Fixture Stream", 2), _service(9002, "Fixture Plus", 1)],
+                "buy": [_service(9003, "Fixture Store", 5), _service(9001, "Fixture Stream", 2)],
+            },
+            "US": {
+                "link": "https://www.themoviedb.org/tv/900004/watch?locale=US",
+                "ads": [_service(9004, "Fixture Free TV", 3)],
+                "rent": [_service(9003, "Fixture Store", 5)],
+            },
+            "JP": {
+                "link": "https://www.themoviedb.org/tv/900004/watch?locale=JP",
+                "rent": [_service(9003, "Fixture Store", 5)],
+            },
+        },
         run_time=[60],
     )
     partial = _show(
@@ -272,6 +294,8 @@ class FakeTmdb:
             elif name == "alternative_titles":
                 titles = [{"iso_3166_1": "KR", "title": t, "type": ""} for t in show["_alternative"]]
                 answer[name] = {"id": show["id"], "results": titles}
+            elif name == "watch/providers":
+                answer[name] = {"id": show["id"], "results": copy.deepcopy(show["_providers"])}
             elif name.startswith("season/"):
                 season = self.season(show, int(name.split("/")[1]))
                 if season is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,6 +13,7 @@ from bot.drama import TMDB_PREFIX
 from bot.errors import UserError
 from bot.parties import PartyStore
 from bot.ratings import VoteStore
+from bot.servers import ServerStore, country, country_name
 from bot.tmdb_answers import TmdbPerson
 from cogs import _options as options
 from cogs import _render as common
@@ -30,10 +33,48 @@ class DramaCog(commands.Cog, name="Drama"):
     @app_commands.describe(drama="The drama's title; small typos are fine")
     async def drama(self, interaction: Interaction, drama: DramaOption) -> None:
         club = None
+        where = None
         if interaction.guild_id is not None:
             club = await self.votes.stats(interaction.guild_id, drama.slug)
-        card = common.drama_card(drama, club, in_server=interaction.guild_id is not None)
+            region = (await ServerStore(self.bot.storage).of(interaction.guild_id)).region
+            if region is not None:
+                watch = await self.bot.dramas.watch(drama, discord.utils.utcnow(), self._thinking(interaction))
+                where = (region, country_name(region), watch)
+        card = common.drama_card(drama, club, in_server=interaction.guild_id is not None, where=where)
         await answer(interaction, embed=card)
+
+    @staticmethod
+    def _thinking(interaction: Interaction) -> Callable[[], Awaitable[None]]:
+        async def defer() -> None:
+            await options.think(interaction, private=False)
+
+        return defer
+
+    @app_commands.command(name="where", description="Where a drama streams in the club's country (or another)")
+    @app_commands.rename(drama="title")
+    @app_commands.describe(
+        drama="The drama's title", region="A country (default: the server's, set with /club settings)"
+    )
+    @app_commands.autocomplete(region=options.countries)
+    async def where(
+        self, interaction: Interaction, drama: DramaOption, region: app_commands.Range[str, 1, 60] | None = None
+    ) -> None:
+        code = country(region) if region is not None else None
+        if code is None and interaction.guild_id is not None:
+            code = (await ServerStore(self.bot.storage).of(interaction.guild_id)).region
+        if code is None:
+            raise UserError(
+                "Which country? Give `region` (such as `KR` or `United States`), or ask an admin to set the "
+                "server's with `/club settings region`."
+            )
+        watch = await self.bot.dramas.watch(drama, discord.utils.utcnow(), self._thinking(interaction))
+        if watch is None:
+            raise UserError(
+                f"Where **{drama.display_title}** streams is unknown: its file names no `tmdb_id`"
+                + ("" if self.bot.dramas.tmdb is not None else ", and TMDB look-ups are off")
+                + ", so JustWatch's data cannot be found for it."
+            )
+        await answer(interaction, embed=render.where_embed(drama, code, country_name(code), watch))
 
     @app_commands.command(name="review", description="Read the review summary; late-story points are hidden")
     @app_commands.rename(drama="title")

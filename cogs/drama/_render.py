@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
 import discord
 
-from bot.drama import CastMember, Drama
+from bot.drama import CastMember, Drama, WatchOptions
 from bot.search import Person
+from bot.servers import country_name
 from bot.tmdb_answers import TmdbPerson
 from cogs._render import (
     DESCRIPTION_LIMIT,
     DRAMA_COLOUR,
     FIELD_VALUE_LIMIT,
+    JUSTWATCH,
     PAGE_CHARACTERS,
     TMDB_NOTICE,
     chunk_lines,
@@ -20,6 +23,7 @@ from cogs._render import (
     clip_lines,
     counted,
     fit,
+    services,
 )
 
 ROLE_HEADINGS = {"lead": "Leads", "supporting": "Supporting cast", "cameo": "Cameos"}
@@ -145,4 +149,28 @@ def tmdb_person_embed(
         colour=DRAMA_COLOUR,
     )
     embed.set_footer(text=f"{counted(len(person.credits), 'TV role')} on TMDB. Data: TMDB. {TMDB_NOTICE}")
+    return fit(embed)
+
+
+def where_embed(drama: Drama, region: str, country: str, watch: Mapping[str, WatchOptions]) -> discord.Embed:
+    """`/where`: each kind of offer in the country with its services, TMDB's watch link, JustWatch's
+    credit; where nothing offers it, the countries where it streams."""
+    options = watch.get(region)
+    kinds = services(options) if options is not None else []
+    embed = discord.Embed(
+        title=f"Where to watch {drama.display_title} in {country}",
+        url=options.link if options is not None and options.link else None,
+        colour=DRAMA_COLOUR,
+    )
+    for label, names in kinds:
+        embed.add_field(name=label, value=clip_lines(names, FIELD_VALUE_LIMIT), inline=True)
+    if not kinds:
+        streams = sorted(code for code, offer in watch.items() if offer.flatrate or offer.free or offer.ads)
+        elsewhere = ", ".join(country_name(code) for code in streams[:20])
+        embed.description = f"No service in {country} offers it, as far as JustWatch knows." + (
+            f" It streams in {elsewhere}." if elsewhere else ""
+        )
+    elif options is not None and options.link:
+        embed.description = f"[All offers on TMDB]({options.link})"
+    embed.set_footer(text=JUSTWATCH)
     return fit(embed)

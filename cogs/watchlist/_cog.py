@@ -22,6 +22,7 @@ from bot.drama import Drama
 from bot.errors import UserError
 from bot.planning import PlanRequest
 from bot.ratings import VoteStore
+from bot.servers import ServerStore, country_name
 from bot.times import zone
 from bot.watchlist import (
     DEFAULT_CHOICES,
@@ -89,7 +90,8 @@ class PlanButton(ClubItem[discord.ui.Button[Any]], template=r"pick:plan:(?P<sugg
                 f"**{drama.display_title}** is planned already: `/watchparty list` shows its parties.", ephemeral=True
             )
             return
-        await interaction.response.send_modal(PlanModal(drama, bot.settings.default_timezone, self.suggestion_id))
+        zone_name = await bot.default_timezone(suggestion.guild_id)
+        await interaction.response.send_modal(PlanModal(drama, zone_name, self.suggestion_id))
 
 
 def planned_view(suggestion_id: int) -> discord.ui.View:
@@ -378,13 +380,14 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         if stored is None:
             raise UserError("A poll was opened a moment ago; one poll at a time.")
         poll = discord.Poll(question=QUESTION, duration=timedelta(hours=hours), multiple=multiple)
-        for suggestion in top:
-            drama = await self.bot.dramas.get(suggestion.drama_slug, suggestion.guild_id)
+        dramas = [await self.bot.dramas.get(s.drama_slug, s.guild_id) for s in top]
+        for suggestion, drama in zip(top, dramas, strict=True):
             poll.add_answer(text=answer_text(drama.title, drama.year) if drama else suggestion.drama_slug[:55])
         closes = discord.utils.format_dt(stored.ends_at, "R")
+        where = await self._where(interaction.guild_id, [d for d in dramas if d is not None], now)
         try:
             await interaction.response.send_message(
-                f"🗳️ Vote for the club's next drama! The poll closes {closes}.", poll=poll
+                f"🗳️ Vote for the club's next drama! The poll closes {closes}." + where, poll=poll
             )
             message = await interaction.original_response()
         except discord.HTTPException:
@@ -392,6 +395,19 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
             raise
         await self.list.posted(stored.id, message.id)
         self._ends.wake(stored.ends_at)
+
+    async def _where(self, guild_id: int, dramas: list[Drama], now: datetime) -> str:
+        """Where each drama of a poll streams in the server's country, if it set one: a poll's answers
+        have no room, so the message carries it (from stored data: the poll does not wait on TMDB)."""
+        region = (await ServerStore(self.bot.storage).of(guild_id)).region
+        if region is None or not dramas:
+            return ""
+        name = country_name(region)
+        lines = [
+            f"**{d.display_title}**: {common.watch_line(await self.bot.dramas.watch(d, now, ask=False), region, name)}"
+            for d in dramas
+        ]
+        return common.clip(f"\n📺 Where to watch ({name}):\n" + "\n".join(lines) + f"\n*{common.JUSTWATCH}*", 1800)
 
     def link(self, pick: Pick) -> str:
         return f"https://discord.com/channels/{pick.guild_id}/{pick.channel_id}/{pick.message_id}"

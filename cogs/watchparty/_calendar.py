@@ -13,6 +13,7 @@ import discord
 from bot.drama import Drama
 from bot.parties import Party, PartyStore
 from bot.planning import EventsRefused, Planned
+from bot.servers import ServerStore, country_name
 from cogs import _render as common
 from cogs._items import ClubItem
 from cogs._options import answer
@@ -106,7 +107,7 @@ class DiscordCalendar:
     async def announce(self, reply: Interaction, planned: Planned) -> int | None:
         return await answer(
             reply,
-            render.plan_headline(planned),
+            render.plan_headline(planned, await self._where(planned)),
             embed=render.plan_embed(planned.drama, planned.parties, going=planned.going),
             view=rsvp_view(planned.series_id),
         )
@@ -118,7 +119,7 @@ class DiscordCalendar:
             return None
         try:
             message = await channel.send(
-                render.plan_headline(planned),
+                render.plan_headline(planned, await self._where(planned)),
                 embed=render.plan_embed(planned.drama, planned.parties, going=planned.going),
                 view=rsvp_view(planned.series_id),
             )
@@ -150,6 +151,17 @@ class DiscordCalendar:
             if event.creator_id == self.bot.user.id and event.name == name and event.start_time == party.starts_at:
                 return event.id
         return None
+
+    async def _where(self, planned: Planned) -> str | None:
+        """Where the drama streams in the server's country, if it set one (from stored data: the
+        host's answer does not wait on TMDB)."""
+        guild_id = planned.parties[0].guild_id
+        region = (await ServerStore(self.bot.storage).of(guild_id)).region
+        if region is None:
+            return None
+        watch = await self.bot.dramas.watch(planned.drama, discord.utils.utcnow(), ask=False)
+        name = country_name(region)
+        return f"📺 Where to watch ({name}): {common.watch_line(watch, region, name)} *{common.JUSTWATCH}*"
 
     async def events_refused(self, reply: Interaction) -> None:
         await reply.followup.send(MISSING_EVENTS_PERMISSION, ephemeral=True)

@@ -90,7 +90,7 @@ class WatchPartyCog(
         request = PlanRequest(
             drama=drama,
             start=start,
-            timezone=timezone or zone(self.bot.settings.default_timezone),
+            timezone=timezone or zone(await self.bot.default_timezone(interaction.guild_id)),
             guild_id=interaction.guild_id,
             host_id=interaction.user.id,
             text_channel_id=interaction.channel_id,

@@ -82,11 +82,13 @@ def plan_embed(drama: Drama, parties: list[Party], *, going: int) -> discord.Emb
     return fit(embed)
 
 
-def plan_headline(planned: Planned) -> str:
-    """The words above a plan's announcement."""
+def plan_headline(planned: Planned, where: str | None = None) -> str:
+    """The words above a plan's announcement; ``where``: where the drama streams in the server's country."""
     prefix = "" if planned.created else "This series was already planned; here it is again.\n"
     headline = prefix + f"🎬 {len(planned.parties)} watch parties for **{planned.drama.display_title}**:"
-    return headline + ("\n" + planned.left_out if planned.left_out else "")
+    if where:
+        headline += "\n" + where
+    return clip(headline + ("\n" + planned.left_out if planned.left_out else ""), 2000)
 
 
 def cancelled_text(title: str, labels: str, host_id: int) -> str:
