@@ -331,9 +331,10 @@ class Planner(Generic[R]):
                 new = by_number.get(party.number)
                 if new is None or (new.first_episode, new.last_episode) != (party.first_episode, party.last_episode):
                     continue  # not dated now, or the plan's shape changed: it stays as it is
-                if new.starts_at == party.starts_at:
-                    continue
+                # a party of several episodes whose later one TMDB moved past it would split: it stays
                 late = [n for n in party.episodes if _airs_after(drama, n, new.starts_at, tz)]
+                if new.starts_at == party.starts_at and not late:
+                    continue
                 if late or new.starts_at <= now:
                     why = f"Episode {late[0]} now airs after it" if late else "TMDB's new date puts it in the past"
                     reason = (

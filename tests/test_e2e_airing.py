@@ -434,3 +434,24 @@ async def test_unfollow_offers_the_dramas_this_server_follows(club: Club) -> Non
     choices = await club.admin.autocomplete(club.channel, "unfollow", "title", "")
     assert choices == [{"name": "Fixture Hearts on Air (2025)", "value": AIRING}]
     assert await club.admin.autocomplete(club.channel, "unfollow", "title", "soundtrack") == []
+
+
+async def test_a_party_of_two_episodes_whose_second_moves_past_it_keeps_its_time_and_hosts_are_told(
+    club: Club, tmdb: FakeTmdb
+) -> None:
+    """Episodes 7 and 8 are watched together; TMDB moves 8 three weeks, past the party's day."""
+    eighth = datetime.fromisoformat(tmdb.shows[900003]["_season_episodes"][1][7]["air_date"]).date()
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 22:00")
+    await club.admin.slash(
+        club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start, episodes_per_party=2
+    )
+    before = {r[0]: r[1] for r in await club.bot.storage.fetchall("SELECT first_episode, starts_at FROM watch_parties")}
+    tmdb.date_episode(900003, 8, eighth + timedelta(weeks=3))
+    await club.env.advance_time(86400 + 60)
+    after = {r[0]: r[1] for r in await club.bot.storage.fetchall("SELECT first_episode, starts_at FROM watch_parties")}
+    assert after[7] == before[7]  # not moved, not split
+    told = [m.content for m in club.channel.history() if "keeps its time" in m.content]
+    assert told == [
+        "⚠️ The watch party for Episodes 7–8 of **Fixture Hearts on Air** keeps its time: Episode 8 now airs after "
+        "it. A host can cancel it with `/watchparty cancel`, or plan again."
+    ]
