@@ -45,15 +45,15 @@ _PERMISSION_NAMES = {
 
 
 def bot_intents() -> discord.Intents:
-    """Only what the features use: guilds (channels, roles), scheduled events (RSVPs) and guild
-    messages (without their content), whose updates say when a poll has ended.
+    """Only what the features use: guilds (channels, roles) and scheduled events (RSVPs).
 
-    No privileged intent: slash commands carry the member and message content is never read.
+    No message events: a poll's result is read from Discord at its end (the bot, its author, is the
+    only one who can end it early, with `/pick end:True`). No privileged intent: slash commands
+    carry the member and message content is never read.
     """
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_scheduled_events = True
-    intents.guild_messages = True
     return intents
 
 
@@ -168,7 +168,7 @@ class DramaClub(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ClubTree,
             help_command=None,
-            max_messages=None,  # nothing reads cached messages: the message events only say when a poll ends
+            max_messages=None,  # nothing reads cached messages
         )
         self.settings = settings
         self.storage = storage

@@ -226,6 +226,12 @@ class Watchlist:
     async def posted(self, pick_id: int, message_id: int) -> None:
         await self._storage.execute("UPDATE picks SET message_id = ? WHERE id = ?", (message_id, pick_id))
 
+    async def end_now(self, pick_id: int, now: datetime) -> None:
+        """A poll a host ended early: its end is now."""
+        await self._storage.execute(
+            "UPDATE picks SET ends_at = ? WHERE id = ? AND ends_at > ?", (iso(now), pick_id, iso(now))
+        )
+
     async def forget(self, pick_id: int) -> None:
         """A poll Discord refused to post: as if it never was."""
         await self._storage.execute("DELETE FROM picks WHERE id = ?", (pick_id,))
@@ -251,10 +257,6 @@ class Watchlist:
             _PICK + " WHERE closed_at IS NULL AND id IN (SELECT pick_id FROM pick_choices WHERE suggestion_id = ?)",
             (suggestion_id,),
         )
-        return None if row is None else _pick(row)
-
-    async def pick_of_message(self, message_id: int) -> Pick | None:
-        row = await self._storage.fetchone(_PICK + " WHERE message_id = ?", (message_id,))
         return None if row is None else _pick(row)
 
     async def pick(self, pick_id: int) -> Pick | None:

@@ -170,14 +170,22 @@ async def poll_of_latest(club: Club) -> discord.Message:
 
 
 async def test_a_poll_ended_early_by_a_host_is_announced_at_once(club: Club) -> None:
+    """Only a poll's author can end it, and the bot is the author: a host asks it with `/pick end:True`."""
     await fill(club)
     await club.admin.slash(club.channel, "pick", hours=48, choices=2)
     poll = await poll_of(club)
     await club.bob.vote(poll, answer=2)
-    await poll.poll.end()  # Discord's "End poll now", as a host would press it
+    refused = await club.alice.slash(club.channel, "pick", end=True)
+    assert refused.ephemeral and "Only a host" in refused.response.content
+    ended = await club.admin.slash(club.channel, "pick", end=True)
+    assert "Ended the poll" in said(ended).content  # type: ignore[attr-defined]
     await club.env.advance_time(1)
     winner = next(m for m in bot_posts(club) if m.content.startswith("🏆"))
     assert "**Fixture Courtroom (2023)**" in winner.content
+    ends = [r for r in club.env.http_requests if r.method == "POST" and r.path.endswith("/expire")]
+    assert len(ends) == 1  # Discord's "end poll" request
+    none = await club.admin.slash(club.channel, "pick", end=True)
+    assert "No poll is open" in said(none).content  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

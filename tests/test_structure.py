@@ -59,6 +59,7 @@ def test_the_bot_asks_for_no_privileged_intent() -> None:
     intents = bot_intents()
     assert not intents.members and not intents.presences and not intents.message_content
     assert intents.guilds and intents.guild_scheduled_events
+    assert not intents.guild_messages  # no message events: nothing the bot does needs them
 
 
 async def test_mentions_are_off_by_default(club: Club) -> None:

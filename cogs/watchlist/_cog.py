@@ -2,8 +2,8 @@
 which puts the most supported suggestions to a native Discord poll and announces the winner.
 
 Discord does not let `/watchlist` be a command and a group at once, so the list is `/watchlist show`.
-A poll's end is learned from Discord's message update (early, when a host ends it) or at its end
-time (also after a restart); :meth:`Watchlist.close` records it once, so it is announced once.
+A poll's result is read from Discord at its end time (also after a restart), or at once when a host
+ends it early with `/pick end:True`; :meth:`Watchlist.close` records it once, so it is announced once.
 """
 
 from __future__ import annotations
@@ -332,6 +332,7 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         hours=f"How long the poll runs (1-{MAX_HOURS}, default 24)",
         choices=f"How many suggestions it offers ({MIN_CHOICES}-{MAX_CHOICES}; default: the top 5, or all when fewer)",
         multiple="Let members vote for more than one",
+        end="End the open poll now and announce its result",
     )
     @app_commands.guild_only()
     async def pick(
@@ -340,10 +341,14 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         hours: app_commands.Range[int, 1, MAX_HOURS] = 24,
         choices: app_commands.Range[int, MIN_CHOICES, MAX_CHOICES] | None = None,
         multiple: bool = False,
+        end: bool = False,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
         if not is_host(interaction):
             raise UserError("Only a host (Manage Events or Manage Server) can start a poll.")
+        if end:
+            await self.end_early(interaction)
+            return
         missing = [
             name
             for name, granted in (
@@ -396,6 +401,24 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         await self.list.posted(stored.id, message.id)
         self._ends.wake(stored.ends_at)
 
+    async def end_early(self, interaction: Interaction) -> None:
+        """`/pick end:True`: only a poll's author may end it, and the bot is the author: it ends the
+        poll through Discord's API, then reads and announces the result as at the poll's end."""
+        assert interaction.guild_id is not None
+        now = discord.utils.utcnow()
+        pick = await self.list.open_pick(interaction.guild_id, now)
+        if pick is None or pick.message_id is None:
+            raise UserError("No poll is open. Start one with `/pick`.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = self.bot.get_partial_messageable(pick.channel_id, guild_id=pick.guild_id)
+        try:
+            await channel.get_partial_message(pick.message_id).end_poll()
+        except discord.NotFound:
+            raise UserError("The poll's message is gone; it closes at its end time without a result.") from None
+        await self.list.end_now(pick.id, now)  # due now: the result is read like any ended poll's
+        self._ends.wake(now)
+        await interaction.followup.send("Ended the poll; its result follows in the channel.", ephemeral=True)
+
     async def _where(self, guild_id: int, dramas: list[Drama], now: datetime) -> str:
         """Where each drama of a poll streams in the server's country, if it set one: a poll's answers
         have no room, so the message carries it (from stored data: the poll does not wait on TMDB)."""
@@ -413,16 +436,6 @@ class WatchlistCog(commands.Cog, name="Watchlist"):
         return f"https://discord.com/channels/{pick.guild_id}/{pick.channel_id}/{pick.message_id}"
 
     # -- when a poll ends --------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        """A poll a host ended early (or one that just ran out) is final in its update."""
-        poll = payload.message.poll
-        if poll is None or not poll.is_finalised():
-            return
-        pick = await self.list.pick_of_message(payload.message_id)
-        if pick is not None and not pick.closed:
-            await self.finish(pick, discord.utils.utcnow())
 
     async def _close_ended(self) -> datetime | None:
         """Announce the polls whose end has come; returns when to look again."""
