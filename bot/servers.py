@@ -45,7 +45,7 @@ def country(text: str) -> str:
     exact = [code for code, name, names in _countries() if wanted and wanted in (fold(name), *names.split())]
     if len(exact) == 1:
         return exact[0]
-    close = suggest_countries(typed, limit=4)
+    close = suggest_countries(typed, limit=4) if wanted else []
     hint = f" Did you mean {', '.join(f'{name} (`{code}`)' for code, name in close)}?" if close else ""
     raise UserError(f"“{typed[:40]}” is not a country I know. Use its two-letter code, such as `KR` or `US`.{hint}")
 
