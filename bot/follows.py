@@ -120,7 +120,7 @@ class FollowStore:
             if row is None:
                 return None
             stored = dataclasses.replace(follow, id=int(row[0]))
-            await self._sync(db, stored, drama, now, since=now)
+            await self._sync(db, stored, drama, now)
             return stored
 
     async def sync(self, follow: Follow, drama: Drama, now: datetime) -> Synced:
@@ -133,8 +133,7 @@ class FollowStore:
                     "SELECT episode, airs_at FROM announcements WHERE follow_id = ? AND state = 'pending'", (follow.id,)
                 )
             }
-            pending = await self._sync(db, follow, drama, now)
-            times = air_times(drama, follow.at, follow.zone)
+            pending, times = await self._sync(db, follow, drama, now)
             dropped = sorted(number for number in before if number not in times)
             await db.executemany(
                 "DELETE FROM announcements WHERE follow_id = ? AND episode = ? AND state = 'pending'",
@@ -144,13 +143,14 @@ class FollowStore:
             return Synced(pending - len(dropped), moved, dropped)
 
     async def _sync(
-        self, db: Transaction, follow: Follow, drama: Drama, now: datetime, *, since: datetime | None = None
-    ) -> int:
-        """Store the announcements of episodes that air after ``since``: a follow starts with the
-        next episode; a running one also takes those missed up to :data:`LATE_LIMIT` ago."""
+        self, db: Transaction, follow: Follow, drama: Drama, now: datetime
+    ) -> tuple[int, dict[int, datetime]]:
+        """Store the announcements of episodes that air after the follow began, or missed up to
+        :data:`LATE_LIMIT` ago, whichever is later: a new follow starts with the next episode.
+        Returns how many are pending, and each dated episode's air time."""
         times = air_times(drama, follow.at, follow.zone)
         final = drama.last_episode
-        after = since if since is not None else now - LATE_LIMIT
+        after = now - LATE_LIMIT
         started = await db.fetchone("SELECT created_at FROM follows WHERE id = ?", (follow.id,))
         if started is not None:  # never an episode that aired before the server followed the drama
             after = max(after, instant(str(started[0])))
@@ -165,7 +165,7 @@ class FollowStore:
             "SELECT count(*) FROM announcements WHERE follow_id = ? AND state = 'pending'", (follow.id,)
         )
         assert row is not None  # count(*) always answers
-        return int(row[0])
+        return int(row[0]), times
 
     async def of(self, guild_id: int, drama_slug: str) -> Follow | None:
         row = await self._storage.fetchone(
