@@ -4,6 +4,7 @@ default time zone of its plans. Countries are ISO 3166-1 (pycountry)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pycountry
 
@@ -26,8 +27,9 @@ def country_name(code: str) -> str:
     return str(getattr(found, "common_name", None) or found.name)
 
 
+@cache
 def _countries() -> list[tuple[str, str, str]]:
-    """(code, name, folded names) of every country."""
+    """(code, name, folded names) of every country, folded once: autocomplete asks at each keystroke."""
     rows = []
     for country in pycountry.countries:
         names = {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")}
