@@ -101,10 +101,10 @@ class RemoveAnyway(discord.ui.View):
         now = discord.utils.utcnow()
         # the drama's Discord events go with its parties; then records and drama in one transaction
         upcoming = await bot.planner.store.upcoming(interaction.guild_id, now, drama_slug=self.drama.slug, limit=500)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        self.stop()  # once: the button leaves the message as it is pressed
+        await interaction.response.edit_message(view=None)
         await bot.planner.cancel(upcoming, now, by=interaction.user.id)
         restored = await bot.catalog.remove(interaction.guild_id, self.drama, with_records=True)
-        self.stop()
         await interaction.followup.send(removed_text(self.drama, restored, self.records), ephemeral=True)
 
     async def on_error(

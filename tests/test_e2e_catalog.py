@@ -285,6 +285,7 @@ async def test_an_admin_can_remove_a_drama_with_its_records_after_confirming(clu
     done = await club.admin.click(message.message, label="Remove it with its 1 vote, 12 watch parties, 1 watch series")
     said = done.followups[0] if done.followups else done.response
     assert "Removed **Moonlit Bakery (2023)** from this server's catalog, with its 1 vote" in said.content
+    assert [c for row in done.response.message.components for c in row.children] == []  # pressed once only
     assert await stored_dramas(club) == []
     assert await club.bot.storage.fetchall("SELECT * FROM votes WHERE drama_slug LIKE 'moonlit%'") == []
     assert await club.bot.storage.fetchall("SELECT * FROM watch_parties") == []
