@@ -44,10 +44,12 @@ def country(text: str) -> str:
     if len(typed) == 2 and pycountry.countries.get(alpha_2=typed.upper()) is not None:
         return typed.upper()
     wanted = fold(typed)
-    exact = [code for code, name, names in _countries() if wanted and wanted in (fold(name), *names.split())]
+    if not wanted:  # nothing visible, or symbols alone
+        raise UserError("Type a country: its two-letter code, such as `KR` or `US`, or its name.")
+    exact = [code for code, name, names in _countries() if wanted in (fold(name), *names.split())]
     if len(exact) == 1:
         return exact[0]
-    close = suggest_countries(typed, limit=4) if wanted else []
+    close = suggest_countries(typed, limit=4)
     hint = f" Did you mean {', '.join(f'{name} (`{code}`)' for code, name in close)}?" if close else ""
     raise UserError(f"“{typed[:40]}” is not a country I know. Use its two-letter code, such as `KR` or `US`.{hint}")
 

@@ -418,6 +418,8 @@ async def test_club_settings_take_a_country_and_a_time_zone_for_admins_only(club
     assert {"name": "United States (US)", "value": "US"} in choices
     bad = await club.admin.slash(club.channel, "club settings", region="Atlantis")
     assert bad.ephemeral and bad.response.content.startswith("“Atlantis” is not a country I know.")
+    invisible = await club.admin.slash(club.channel, "club settings", region="\u200b🙂")
+    assert invisible.response.content == "Type a country: its two-letter code, such as `KR` or `US`, or its name."
     assert "club settings" not in club.alice.available_commands(club.channel)  # for admins only
     rows = await club.bot.storage.fetchall("SELECT region, timezone FROM server_settings")
     assert [tuple(r) for r in rows] == [("KR", "Asia/Seoul")]
