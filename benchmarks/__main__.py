@@ -33,6 +33,7 @@ from benchmarks.world import GUILD_ID, add_pending_reminders, add_tmdb_dramas, a
 from bot.client import DramaClub, create_bot
 from bot.settings import Settings
 from bot.storage import Storage
+from bot.tmdb import SessionTransport
 from tests import tmdb_fake
 
 
@@ -140,7 +141,7 @@ async def command_timings(
         )
     try:
         async with Storage.open(database) as storage:
-            bot = create_bot(settings, storage, keep_tmdb_connections=False)
+            bot = create_bot(settings, storage, tmdb_transport=SessionTransport(keep_alive=False))
 
             @bot.tree.command(name="noop", description="Does nothing: the framework's floor")
             async def noop(interaction: discord.Interaction) -> None:

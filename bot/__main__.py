@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +37,18 @@ log = logging.getLogger("bot")
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+
+
+def try_logging() -> Path | None:
+    """The terminal is for the answers: what ``try``'s bot logs, tracebacks included, goes to a
+    file of the user's own. Returns the file, or None where none can be written."""
+    path = Path(tempfile.gettempdir()) / f"drama-club-try-{getpass.getuser()}.log"
+    try:
+        handler: logging.Handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    discord.utils.setup_logging(handler=handler, level=logging.WARNING, root=True)
+    return path if isinstance(handler, logging.FileHandler) else None
 
 
 def fail(message: str) -> None:
@@ -139,6 +153,7 @@ async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with Storage.open(settings.database_path) as storage:
             sandbox = Sandbox(settings, storage, sys.stdout)
+            sandbox.log_file = getattr(args, "log_file", None)
             try:
                 await sandbox.start(member=args.member, admin=args.admin)
             except (TryError, CatalogError) as error:
@@ -224,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         fail(str(error))
         sys.exit(EXIT_CONFIG)
     if args.command == "try":
-        discord.utils.setup_logging(level=logging.ERROR, root=True)  # the terminal is for the answers
+        args.log_file = try_logging()
         try:
             sys.exit(asyncio.run(try_bot(settings, args)))
         except BrokenPipeError:  # piped into head or less, which stopped reading: not an error of ours

@@ -14,7 +14,6 @@ import secrets
 from collections.abc import Coroutine
 from typing import Any
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -30,7 +29,7 @@ from bot.search import Indexes
 from bot.servers import ServerStore
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.tmdb import TmdbClient
+from bot.tmdb import SessionTransport, TmdbClient, Transport
 from bot.tmdb_dramas import TmdbDramas
 
 log = logging.getLogger(__name__)
@@ -158,7 +157,12 @@ class DramaClub(commands.Bot):
     planner: Planner[Interaction]
 
     def __init__(
-        self, settings: Settings, storage: Storage, *, force_sync: bool = False, keep_tmdb_connections: bool = True
+        self,
+        settings: Settings,
+        storage: Storage,
+        *,
+        force_sync: bool = False,
+        tmdb_transport: Transport | None = None,
     ) -> None:
         # The bot never joins a voice channel, so the voice libraries' absence is nothing to warn about.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -173,9 +177,8 @@ class DramaClub(commands.Bot):
         self.settings = settings
         self.storage = storage
         self.force_sync = force_sync
-        self.keep_tmdb_connections = keep_tmdb_connections
+        self.tmdb_transport = tmdb_transport or SessionTransport()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._tmdb_session: aiohttp.ClientSession | None = None
 
     async def setup_hook(self) -> None:
         dramas = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
@@ -197,11 +200,8 @@ class DramaClub(commands.Bot):
         if token is None:
             log.info("TMDB look-ups are off (TMDB_TOKEN is not set): the curated catalog answers alone")
             return None
-        # Keep-alive saves a TLS handshake per look-up; simcord waits out its idle timer, so tests turn it off.
-        connector = aiohttp.TCPConnector(force_close=not self.keep_tmdb_connections)
-        self._tmdb_session = aiohttp.ClientSession(connector=connector)
         client = TmdbClient(
-            self._tmdb_session,
+            self.tmdb_transport,
             token.get_secret_value(),
             self.settings.tmdb_api_url,
             self.settings.tmdb_language,
@@ -229,8 +229,7 @@ class DramaClub(commands.Bot):
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         await super().close()  # unloads the extensions first
-        if self._tmdb_session is not None:
-            await self._tmdb_session.close()
+        await self.tmdb_transport.close()
 
     async def default_timezone(self, guild_id: int) -> str:
         """The time zone a server's plans use when they name none: its own, else ``DEFAULT_TIMEZONE``."""
@@ -266,7 +265,7 @@ class DramaClub(commands.Bot):
 
 
 def create_bot(
-    settings: Settings, storage: Storage, *, force_sync: bool = False, keep_tmdb_connections: bool = True
+    settings: Settings, storage: Storage, *, force_sync: bool = False, tmdb_transport: Transport | None = None
 ) -> DramaClub:
     """Build the bot on an open storage. The catalog is read when discord.py calls ``setup_hook``."""
-    return DramaClub(settings, storage, force_sync=force_sync, keep_tmdb_connections=keep_tmdb_connections)
+    return DramaClub(settings, storage, force_sync=force_sync, tmdb_transport=tmdb_transport)

@@ -84,28 +84,28 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
-def check_file(path: Path) -> None:
-    """Refuse, in one line, a DATABASE_PATH the bot cannot keep the club in: a folder, a path
+def check_file(path: Path, setting: str = "DATABASE_PATH") -> None:
+    """Refuse, in one line, a database file the bot cannot keep the club in: a folder, a path
     that cannot be created, an empty, read-only, damaged or another program's file. A path with
-    nothing there yet is a new club: its folder is created."""
+    nothing there yet is a new club: its folder is created. ``setting`` is how the user named it."""
     if path.is_dir():
-        raise StorageError(f"DATABASE_PATH {path} is a folder; name a database file inside it")
+        raise StorageError(f"{setting} {path} is a folder; name a database file inside it")
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StorageError(f"DATABASE_PATH {path} cannot be created: {error.strerror or error}") from None
+            raise StorageError(f"{setting} {path} cannot be created: {error.strerror or error}") from None
         return
     with path.open("rb") as file:
         empty = not file.read(1)  # /proc's files say size 0 and are not empty
     if empty:
         raise StorageError(
-            f"DATABASE_PATH {path} is an empty file, not the club's database: delete it to start a new club, "
+            f"{setting} {path} is an empty file, not the club's database: delete it to start a new club, "
             "or name another file"
         )
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
         raise StorageError(
-            f"DATABASE_PATH {path} is read-only: the bot writes the club's votes and plans there, so it needs "
+            f"{setting} {path} is read-only: the bot writes the club's votes and plans there, so it needs "
             "write access to the file and its folder"
         )
     try:
@@ -114,13 +114,13 @@ def check_file(path: Path) -> None:
             tables = sorted(str(row[0]) for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
     except sqlite3.DatabaseError as error:
         raise StorageError(
-            f"DATABASE_PATH {path} cannot be used as the club's database: it is damaged or not a database "
+            f"{setting} {path} cannot be used as the club's database: it is damaged or not a database "
             f"({error}); restore it from a backup, or name another file"
         ) from None
     if version == 0 and tables:
         shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
         raise StorageError(
-            f"DATABASE_PATH {path} holds another program's tables ({shown}), not the club's: name another file"
+            f"{setting} {path} holds another program's tables ({shown}), not the club's: name another file"
         )
 
 

@@ -14,7 +14,8 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -80,18 +81,68 @@ class TmdbNotFound(Exception):
     """TMDB has nothing at that id (404)."""
 
 
+Answer = tuple[int, float, Any]  # HTTP status, Retry-After in seconds, the JSON body (None when not read)
+
+
+class Transport(Protocol):
+    """Where TMDB's HTTP requests run. A request that fails raises :class:`TmdbUnavailable`."""
+
+    async def get(self, url: str, query: Mapping[str, str], headers: Mapping[str, str]) -> Answer: ...
+
+    async def close(self) -> None: ...
+
+
+class SessionTransport:
+    """Requests on the running event loop through one aiohttp session, made at the first request.
+
+    Keep-alive saves a TLS handshake per look-up; simcord waits out a kept connection's idle timer
+    after each command, so tests turn it off.
+    """
+
+    def __init__(self, *, keep_alive: bool = True) -> None:
+        self.keep_alive = keep_alive
+        self._session: aiohttp.ClientSession | None = None
+
+    async def get(self, url: str, query: Mapping[str, str], headers: Mapping[str, str]) -> Answer:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=not self.keep_alive))
+        path = urlsplit(url).path
+        try:
+            async with self._session.get(
+                url, params=query, headers=headers, timeout=aiohttp.ClientTimeout(total=TIMEOUT)
+            ) as response:
+                if response.status == 429:
+                    return 429, _seconds(response.headers.get("Retry-After")), None
+                if response.status != 200:
+                    return response.status, 0.0, None
+                try:
+                    return 200, 0.0, await response.json(content_type=None)
+                except ValueError:
+                    return 200, 0.0, None  # not JSON: refused by TmdbClient
+        except TimeoutError:
+            log.warning("TMDB did not answer %s within %.0f seconds", path, TIMEOUT)
+            raise _slow() from None
+        except aiohttp.ClientError as error:
+            log.warning("TMDB could not be reached for %s: %s", path, type(error).__name__)
+            raise _down() from None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
 class TmdbClient:
-    """GET requests to TMDB's API v3 through one aiohttp session, which the caller owns."""
+    """GET requests to TMDB's API v3 through a :class:`Transport`, which the caller owns."""
 
     def __init__(
         self,
-        session: aiohttp.ClientSession,
+        transport: Transport,
         token: str,
         base_url: str,
         language: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._session = session
+        self._transport = transport
         self._clock = clock
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self._base_url = base_url.rstrip("/")
@@ -155,29 +206,9 @@ class TmdbClient:
             return self._read(path, status, body)
         raise _busy()
 
-    async def _fetch(self, path: str, query: dict[str, str]) -> tuple[int, float, Any]:
+    async def _fetch(self, path: str, query: dict[str, str]) -> Answer:
         self.requests_sent += 1
-        try:
-            async with self._session.get(
-                self._base_url + path,
-                params=query,
-                headers=self._headers,
-                timeout=aiohttp.ClientTimeout(total=TIMEOUT),
-            ) as response:
-                if response.status == 429:
-                    return 429, _seconds(response.headers.get("Retry-After")), None
-                if response.status != 200:
-                    return response.status, 0.0, None
-                try:
-                    return 200, 0.0, await response.json(content_type=None)
-                except ValueError:
-                    return 200, 0.0, None  # not JSON: refused by _read
-        except TimeoutError:
-            log.warning("TMDB did not answer %s within %.0f seconds", path, TIMEOUT)
-            raise _slow() from None
-        except aiohttp.ClientError as error:
-            log.warning("TMDB could not be reached for %s: %s", path, type(error).__name__)
-            raise _down() from None
+        return await self._transport.get(self._base_url + path, query, self._headers)
 
     def _read(self, path: str, status: int, body: Any) -> dict[str, Any]:
         if status == 401:

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from bot.client import ClubTree, DramaClub, create_bot
 from bot.settings import DEFAULT_CATALOG_DIR, Settings
 from bot.storage import Storage
+from bot.tmdb import SessionTransport
 from tests import discord_spec, tmdb_spec
 from tests.tmdb_fake import TOKEN, FakeTmdb
 
@@ -89,7 +90,7 @@ class Club:
         """A new bot object on a new connection to the same database, as after a process restart."""
         old = self.bot
         storage = await self.connections.enter_async_context(Storage.open(self.settings.database_path))
-        fresh = create_bot(self.settings, storage, keep_tmdb_connections=False)
+        fresh = create_bot(self.settings, storage, tmdb_transport=SessionTransport(keep_alive=False))
         await self.env.restart_bot(fresh)
         await old.close()
         return fresh
@@ -99,7 +100,7 @@ class Club:
 async def club(settings: Settings) -> AsyncIterator[Club]:
     async with AsyncExitStack() as connections:
         storage = await connections.enter_async_context(Storage.open(settings.database_path))
-        bot = create_bot(settings, storage, keep_tmdb_connections=False)
+        bot = create_bot(settings, storage, tmdb_transport=SessionTransport(keep_alive=False))
         env = simcord.Env(bot, settle_timeout=30)
         try:
             await env.start()

@@ -292,7 +292,7 @@ def test_an_unusable_database_file_stops_try_with_one_line(tmp_path: Path, kind:
     result = run_cli("try", "--database", str(path), "/about", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} ") and problem in line
+    assert line.startswith(f"kdrama-bot: --database {path} ") and problem in line
     assert path.read_bytes() == before
 
 
@@ -317,4 +317,4 @@ def read_only_start(path: Path) -> None:
     result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith(f"kdrama-bot: DATABASE_PATH {path} is read-only")
+    assert line.startswith(f"kdrama-bot: --database {path} is read-only")

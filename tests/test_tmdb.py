@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 import pytest
 import pytest_asyncio
 
@@ -24,7 +23,7 @@ from bot.dramas import Dramas
 from bot.search import Indexes
 from bot.settings import DEFAULT_CATALOG_DIR
 from bot.storage import Storage
-from bot.tmdb import TmdbClient, TmdbNotFound, TmdbUnavailable
+from bot.tmdb import SessionTransport, TmdbClient, TmdbNotFound, TmdbUnavailable
 from bot.tmdb_answers import to_drama
 from bot.tmdb_dramas import KEEP_AT_MOST, REFRESH_AFTER, TmdbDramas
 from tests import tmdb_spec
@@ -41,8 +40,9 @@ async def fake() -> AsyncIterator[FakeTmdb]:
 
 @pytest_asyncio.fixture
 async def client(fake: FakeTmdb) -> AsyncIterator[TmdbClient]:
-    async with aiohttp.ClientSession() as session:
-        yield TmdbClient(session, TOKEN, fake.url, "en-US")
+    transport = SessionTransport()
+    yield TmdbClient(transport, TOKEN, fake.url, "en-US")
+    await transport.close()
 
 
 @pytest_asyncio.fixture
@@ -104,10 +104,11 @@ async def test_unknown_ids_down_servers_and_malformed_answers(client: TmdbClient
 
 
 async def test_a_closed_port_is_tmdb_being_down(tmp_path: Path) -> None:
-    async with aiohttp.ClientSession() as session:
-        client = TmdbClient(session, TOKEN, "http://127.0.0.1:9", "en-US")
-        with pytest.raises(TmdbUnavailable) as failure:
-            await client.search_tv("Fixture")
+    transport = SessionTransport()
+    client = TmdbClient(transport, TOKEN, "http://127.0.0.1:9", "en-US")
+    with pytest.raises(TmdbUnavailable) as failure:
+        await client.search_tv("Fixture")
+    await transport.close()
     assert failure.value.reason == "down"
 
 

@@ -287,3 +287,107 @@ async def test_try_shows_a_poll_and_its_result(tmp_path: Path, capsys: pytest.Ca
     assert "[poll] What do we watch next?, ends in 60 minutes" in out
     assert "    1. Soundtrack #1 (2022)\n    2. Moonlit Test Drama (2021)" in out
     assert "🗳️ Nobody voted in the poll" in out
+
+
+def two_dramas(tmp_path: Path, *, airing: bool = False) -> Settings:
+    """A catalog of Soundtrack #1 and an invented drama, which airs from tomorrow if ``airing``."""
+    from datetime import date, timedelta
+
+    from tests.factories import drama_toml
+
+    (tmp_path / "soundtrack-1.toml").write_text((ROOT / "data" / "dramas" / "soundtrack-1.toml").read_text())
+    first_air = date.today() + timedelta(days=1) if airing else None
+    (tmp_path / "moon.toml").write_text(drama_toml("Moonlit Test Drama", 2021, first_air=first_air))
+    return Settings(catalog_dir=tmp_path)
+
+
+async def run_script(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, settings: Settings) -> str:
+    script = tmp_path / "script.txt"
+    script.write_text(lines)
+    await entry.try_bot(settings, try_args(file=script, member="hana", admin=True))
+    return capsys.readouterr().out
+
+
+async def test_members_vote_in_the_poll_and_see_the_club_pick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = await run_script(
+        tmp_path,
+        capsys,
+        "/suggest title:Soundtrack #1\n/suggest title:Moonlit Test Drama\n/pick hours:1\n"
+        "vote 1\nvote 5\nas jun\nvote moonlit\nas min\nvote 2\nwait next\nvote 1\n",
+        two_dramas(tmp_path),
+    )
+    assert "    (vote with: vote NUMBER)" in out
+    assert "hana voted for Soundtrack #1 (2022)." in out
+    assert "✗ The poll offers 1. Soundtrack #1 (2022); 2. Moonlit Test Drama (2021); vote with a number." in out
+    assert "jun voted for Moonlit Test Drama (2021)." in out
+    assert "later, to the poll's end" in out
+    assert "🏆 The club picked Moonlit Test Drama (2021) (2 votes)!" in out
+    assert "✗ The newest poll has ended; its results are above." in out
+    assert "Traceback" not in out
+
+
+async def test_the_plan_form_is_filled_in_and_a_changed_button_is_answered_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = await run_script(
+        tmp_path,
+        capsys,
+        "/suggest title:Soundtrack #1\n/suggest title:Moonlit Test Drama\n/pick hours:1\nvote 1\nwait next\n"
+        "fill Time zone=Asia/Seoul\nclick Plan watch parties\nfill Start=2027-01-09 20:00\n"
+        "fill First party=2027-01-09 20:00; Time zone=Europe/Paris\n"
+        "click Plan watch parties\nclick Planned\n",
+        two_dramas(tmp_path),
+    )
+    assert "✗ No form is open; a button such as Plan watch parties opens one." in out
+    assert "Drama Club opens a form: Plan watch parties" in out
+    assert "  [field] First party (YYYY-MM-DD HH:MM): (e.g. 2027-01-09 20:00)" in out
+    assert "  [field] Time zone: Asia/Seoul" in out
+    assert "✗ The form has no field 'Start'; its fields are First party (YYYY-MM-DD HH:MM), Time zone." in out
+    assert "🎬 4 watch parties for Soundtrack #1 (2022):" in out
+    assert "the host planned 20:00 Europe/Paris" in out
+    assert (
+        "✗ The bot has changed that message since: it no longer has a 'Plan watch parties' button; "
+        "it has Planned (greyed out) now." in out
+    )
+    assert "✗ The 'Planned' button is greyed out: Discord does not let anyone press it." in out
+    assert "Traceback" not in out
+
+
+async def test_roles_and_channels_are_named_and_every_channels_posts_are_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = await run_script(
+        tmp_path,
+        capsys,
+        "/follow add title:Moonlit Test Drama role:Nobody\n"
+        "/follow add title:Moonlit Test Drama channel:#announcements role:@drama fans time:21:00\n"
+        "wait next\n",
+        two_dramas(tmp_path, airing=True),
+    )
+    assert "✗ There is no role 'Nobody' here; the server has @Club admin, @Drama fans." in out
+    assert "Drama Club in #announcements:" in out
+    assert "@Drama fans" in out
+    assert "Episode 1" in out
+    assert "Traceback" not in out
+
+
+async def test_tmdbs_time_limit_holds_while_the_simulated_clock_stands_still(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import SecretStr
+
+    from bot import tmdb
+    from tests.tmdb_fake import TOKEN, FakeTmdb, start
+
+    monkeypatch.setattr(tmdb, "TIMEOUT", 0.5)
+    fake = FakeTmdb(delay=3.0)  # real seconds, far past the limit: answering would show the card
+    runner = await start(fake)
+    try:
+        settings = Settings(tmdb_token=SecretStr(TOKEN), tmdb_api_url=fake.url)
+        status = await entry.try_bot(settings, try_args("/drama title:Fixture Courtroom"))
+        out = capsys.readouterr().out
+    finally:
+        await runner.cleanup()
+    assert status == 1  # the look-up failed
+    assert "TMDB is too slow to answer right now; try again in a minute." in out
+    assert "Fixture Courtroom (2023)" not in out
