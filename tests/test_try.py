@@ -308,7 +308,9 @@ async def run_script(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: 
     return capsys.readouterr().out
 
 
-async def test_members_vote_in_the_poll_and_see_the_club_pick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_members_vote_in_the_poll_and_see_the_club_pick(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = await run_script(
         tmp_path,
         capsys,
