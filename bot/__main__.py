@@ -132,8 +132,9 @@ def validate_catalog(paths: Sequence[Path]) -> int:
 
 
 async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
-    """``kdrama-bot try``: one command, a script (``--file``) or an interactive prompt."""
+    """``kdrama-bot try``: one command, a script (``--file``), an interactive prompt or a web page."""
     from trial.sandbox import Sandbox, TryError, check_database, sandbox_settings
+    from trial.web import WebTrial
 
     try:
         note = check_database(args.database, upgrade=args.upgrade) if args.database else None
@@ -154,12 +155,19 @@ async def try_bot(settings: Settings, args: argparse.Namespace) -> int:
         async with Storage.open(settings.database_path) as storage:
             sandbox = Sandbox(settings, storage, sys.stdout)
             sandbox.log_file = getattr(args, "log_file", None)
+            page = WebTrial(sandbox, sys.stdout) if args.web else None
             try:
-                await sandbox.start(member=args.member, admin=args.admin)
+                if page is not None:
+                    await page.start(member=args.member)
+                else:
+                    await sandbox.start(member=args.member, admin=args.admin)
             except (TryError, CatalogError) as error:
                 fail(str(error))
                 return EXIT_CONFIG
             try:
+                if page is not None:
+                    await page.serve(port=args.port, open_browser=args.browser)
+                    return EXIT_OK
                 if script is not None:
                     return await run_script(sandbox, script)
                 if args.line:
@@ -226,6 +234,11 @@ def parser() -> argparse.ArgumentParser:
     trial.add_argument("--file", type=Path, metavar="FILE", help="run the commands in FILE, one a line")
     trial.add_argument("--database", type=Path, metavar="PATH", help="use this database instead of a throwaway one")
     trial.add_argument("--upgrade", action="store_true", help="allow --database to be upgraded to this schema")
+    trial.add_argument("--web", action="store_true", help="show the simulated server as a web page instead")
+    trial.add_argument("--port", type=int, default=0, help="with --web: the page's port (default: any free one)")
+    trial.add_argument(
+        "--no-browser", dest="browser", action="store_false", help="with --web: print the address, open no browser"
+    )
     return root
 
 
@@ -245,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         except BrokenPipeError:  # piped into head or less, which stopped reading: not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_FAILED)
+        except KeyboardInterrupt:  # Ctrl+C is how the page and the prompt are left; all was closed on the way
+            print("\nStopped.")
+            sys.exit(EXIT_OK)
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
     sys.exit(asyncio.run(run_bot(settings, sync_only=args.command == "sync")))
 

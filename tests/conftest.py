@@ -19,6 +19,7 @@ from bot.settings import DEFAULT_CATALOG_DIR, Settings
 from bot.storage import Storage
 from bot.tmdb import SessionTransport
 from tests import discord_spec, tmdb_spec
+from tests.browser import NO_BROWSER
 from tests.tmdb_fake import TOKEN, FakeTmdb
 
 SIMULATED_TODAY = date(2026, 1, 1)  # simcord's clock starts on this day
@@ -139,7 +140,21 @@ async def club(settings: Settings) -> AsyncIterator[Club]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say loudly when the request bodies could not be checked against Discord's API description."""
+    """Say loudly when the request bodies could not be checked against Discord's API description,
+    and when the page tests found no browser to run in."""
+    unbrowsed = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NO_BROWSER in str(getattr(report, "longrepr", ""))
+    ]
+    if unbrowsed:
+        terminalreporter.section("The browser tests did not run", sep="!", red=True, bold=True)
+        reason = str(unbrowsed[0].longrepr[-1]) if isinstance(unbrowsed[0].longrepr, tuple) else ""
+        terminalreporter.line(
+            f"{len(unbrowsed)} test(s) of the try --web page were skipped. {reason.removeprefix('Skipped: ')}",
+            red=True,
+            bold=True,
+        )
     if discord_spec.spec_available():
         return
     terminalreporter.section("Discord API checks did not run", sep="!", red=True, bold=True)

@@ -65,7 +65,15 @@ def test_bad_syntax_explains_itself_with_the_usage(line: str, message: str) -> N
 
 
 def try_args(*line: str, **options: object) -> argparse.Namespace:
-    defaults = {"line": list(line), "member": "you", "admin": False, "file": None, "database": None, "upgrade": False}
+    defaults = {
+        "line": list(line),
+        "member": "you",
+        "admin": False,
+        "file": None,
+        "database": None,
+        "upgrade": False,
+        "web": False,
+    }
     defaults.update(options)
     return argparse.Namespace(**defaults)
 

@@ -126,13 +126,24 @@ class Sandbox:
         self.errors = ErrorCount()
         self.log_file: Path | None = None  # where the bot's log goes, when a file
 
-    async def start(self, *, member: str = "you", admin: bool = False) -> None:
+    async def start(
+        self,
+        *,
+        member: str = "you",
+        admin: bool = False,
+        also_admin: str | None = None,
+        commands: Iterable[app_commands.Command[Any, Any, Any]] = (),
+    ) -> None:
+        """Start the bot in a new simulated server, acting as ``member``. ``also_admin`` names a
+        second member, an admin; ``commands`` are added to the bot's own (the page's clock)."""
         try:
             import simcord
         except ImportError:
             raise TryError(MISSING_SIMCORD) from None
         # The simulated Discord is new at every run: it always needs the commands registered.
         self.bot = create_bot(self.settings, self.storage, force_sync=True, tmdb_transport=RealClockTransport())
+        for command in commands:
+            self.bot.tree.add_command(command)
         self.env = simcord.Env(self.bot, settle_timeout=60)
         logging.getLogger().addHandler(self.errors)
         try:
@@ -141,6 +152,7 @@ class Sandbox:
             await self.bot.close()
             raise
         assert self.bot.user is not None
+        await self.bot.user.edit(username="Drama Club")  # simcord's bot is "TestBot" until told
         self.names[self.bot.user.id] = "Drama Club"
         # The server, its channels and the first member are made before the clock moves on, so
         # they have the same ids at every run: a --database keeps their votes and parties.
@@ -154,6 +166,9 @@ class Sandbox:
         # Made after the first member, so that the ids made before stay what they were.
         self.guild.create_role("Drama fans")  # a role to mention, e.g. /follow add role:Drama fans
         self.guild.create_text_channel("announcements")  # e.g. /follow add channel:announcements
+        if also_admin is not None:
+            self.act_as(also_admin, admin=True)
+            self.act_as(member)
         # Let the simulated clock catch up with today, so dates mean what they say.
         await self.env.advance_time(max(0.0, (datetime.now().astimezone() - self.env.now()).total_seconds()))
         self.specs = command_specs(self.bot)
