@@ -1,8 +1,9 @@
 """A bot started in its own process for the start-up and memory figures (run by the benchmarks).
 
-``python -m benchmarks.probe startup|memory DATABASE CATALOG_DIR``: prints ``READY`` once the
-catalog is loaded and the pending reminders are scheduled, then (memory) runs a few commands,
-then ``maxrss_kib=...``.
+``python -m benchmarks.probe startup|memory DATABASE CATALOG_DIR``: prints ``READY`` when the bot
+is ready to answer (discord.py's ``on_ready``: the catalog is loaded, the commands are registered
+and the gateway is connected), then ``LOOKED`` when the reminder loop has had its first look at the
+pending parties, then (memory) runs a few commands, then ``maxrss_kib=...``.
 """
 
 from __future__ import annotations
@@ -16,22 +17,28 @@ import simcord
 
 from benchmarks.__main__ import fine_grained_settling
 from benchmarks.world import GUILD_ID
-from bot.client import create_bot
+from bot.client import DramaClub, create_bot
 from bot.parties import PartyStore
 from bot.settings import Settings
 from bot.storage import Storage
 
 
-def report_ready() -> None:
-    """Print ``READY`` when the reminder loop has looked at every pending party and knows when
-    the next notice is due (the loop asks that just before it goes to sleep), from inside the
-    bot, as it happens: simcord's start returns only once all the bot's work is done."""
+def report_ready(bot: DramaClub) -> None:
+    """Print ``READY`` when the bot can answer, and ``LOOKED`` when the reminder loop has looked
+    at every pending party and knows when the next notice is due (the loop asks that just before
+    it goes to sleep), from inside the bot, as they happen: simcord's start returns only once all
+    the bot's work is done."""
+
+    async def on_ready() -> None:
+        print("READY", flush=True)
+
+    bot.add_listener(on_ready)
     asked = PartyStore.next_notice_at
 
     async def next_notice_at(self: PartyStore) -> object:
         at = await asked(self)
         PartyStore.next_notice_at = asked  # type: ignore[method-assign]
-        print("READY", flush=True)
+        print("LOOKED", flush=True)
         return at
 
     PartyStore.next_notice_at = next_notice_at  # type: ignore[method-assign]
@@ -39,9 +46,9 @@ def report_ready() -> None:
 
 async def main(kind: str, database: Path, catalog: Path) -> None:
     fine_grained_settling()
-    report_ready()
     async with Storage.open(database) as storage:
         bot = create_bot(Settings(database_path=database, catalog_dir=catalog), storage)
+        report_ready(bot)
         env = simcord.Env(bot, settle_timeout=300)
         await env.start()
         try:

@@ -127,20 +127,31 @@ def add_tmdb_dramas(database: Path, count: int, fetched_at: datetime, *, first_i
     return ids
 
 
+SNOWFLAKE = 1_100_000_000_000_000_000  # the first id of the announcements and events the parties were made with
+
+
 def add_pending_reminders(database: Path, slug: str, count: int) -> None:
-    """``count`` future parties (one series each of one party), all with notices pending."""
+    """``count`` future parties (one series each of one party), all with notices pending. Each
+    was made whole (its announcement and Discord event recorded), as a plan is once made."""
     start = datetime(2026, 6, 1, 11, tzinfo=UTC)
     with closing(sqlite3.connect(database)) as connection, connection:
         for index in range(count):
             at = start + timedelta(hours=index)
             cursor = connection.execute(
                 "INSERT INTO watch_series (guild_id, drama_slug, starts_at, timezone, host_id, text_channel_id,"
-                " episodes_per_party, remind_minutes, created_at) VALUES (?, ?, ?, 'UTC', 1, 1, 1, 15, ?)",
-                (GUILD_ID, slug, at.isoformat(timespec="seconds"), start.isoformat(timespec="seconds")),
+                " episodes_per_party, remind_minutes, created_at, announcement_id) VALUES (?, ?, ?, 'UTC', 1, 1, 1, 15,"
+                " ?, ?)",
+                (
+                    GUILD_ID,
+                    slug,
+                    at.isoformat(timespec="seconds"),
+                    start.isoformat(timespec="seconds"),
+                    SNOWFLAKE + index,
+                ),
             )
             connection.execute(
                 "INSERT INTO watch_parties (series_id, guild_id, drama_slug, number, first_episode, last_episode,"
-                " starts_at, ends_at, remind_at) VALUES (?, ?, ?, 1, 1, 1, ?, ?, ?)",
+                " starts_at, ends_at, remind_at, event_id) VALUES (?, ?, ?, 1, 1, 1, ?, ?, ?, ?)",
                 (
                     cursor.lastrowid,
                     GUILD_ID,
@@ -148,5 +159,6 @@ def add_pending_reminders(database: Path, slug: str, count: int) -> None:
                     at.isoformat(timespec="seconds"),
                     (at + timedelta(hours=1)).isoformat(timespec="seconds"),
                     (at - timedelta(minutes=15)).isoformat(timespec="seconds"),
+                    SNOWFLAKE + index,
                 ),
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _WORD = re.compile(r"\w+")
@@ -45,6 +46,19 @@ def fold_name(text: str) -> str:
     for old, new in _ROMANIZATION:
         folded = folded.replace(old, new)
     return folded
+
+
+_NOT_ALNUM_OR_LINE = re.compile(r"[^\w\n]+|_")
+
+
+def fold_names(texts: Sequence[str]) -> list[str]:
+    """:func:`fold_name` of each text, in one pass over them all: a catalog's thousands of names
+    fold at once. A line break never combines with what is around it, so the texts fold apart."""
+    joined = "\n".join(text.replace("\n", " ") for text in texts)
+    folded = _NOT_ALNUM_OR_LINE.sub("", unicodedata.normalize("NFKC", joined).casefold())
+    for old, new in _ROMANIZATION:
+        folded = folded.replace(old, new)
+    return folded.split("\n") if texts else []
 
 
 def words(text: str) -> list[str]:

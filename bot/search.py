@@ -19,7 +19,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from bot.drama import CastMember, Drama
-from bot.folding import fold, fold_name, fold_title, words
+from bot.folding import fold, fold_name, fold_names, fold_title, words
 
 K = TypeVar("K")  # what a score is for: a drama's slug, a TMDB id
 
@@ -30,13 +30,13 @@ FUZZY_MARGIN = 5.0  # ...if nothing else comes this close
 SUGGEST_CUTOFF = 55.0
 
 
-def _own(table: dict[str, list[str]], key: str, owner: str) -> None:
-    """``owner`` owns ``key`` too (each owner once; an empty key is never stored)."""
-    if not key:
-        return
-    owners = table.setdefault(key, [])
-    if owner not in owners:
-        owners.append(owner)
+def _owners(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each key's owners, in the order first seen, each once; an empty key is never stored."""
+    table: dict[str, dict[str, None]] = {}
+    for key, owner in pairs:
+        table.setdefault(key, {})[owner] = None
+    table.pop("", None)
+    return {key: list(owners) for key, owners in table.items()}
 
 
 class _KeyIndex:
@@ -54,16 +54,12 @@ class _KeyIndex:
         exact_only: Iterable[tuple[str, str]] = (),
     ) -> None:
         """Each argument holds ``(key, owner)`` pairs; ``exact_only`` keys are found only whole."""
-        exact: dict[str, list[str]] = {}
-        for key, owner in whole:
-            _own(exact, key, owner)
+        exact = _owners(whole)
         self._fuzzy_keys = sorted(exact, key=len)  # of equal scores, the shorter key first
-        for key, owner in exact_only:
-            _own(exact, key, owner)
+        starts = exact.copy() if prefixes is whole else _owners(prefixes)  # names: the same keys
+        for key, owners in _owners(exact_only).items():
+            exact[key] = list(dict.fromkeys([*exact.get(key, ()), *owners]))
         self._exact = exact
-        starts: dict[str, list[str]] = {}
-        for key, owner in prefixes:
-            _own(starts, key, owner)
         self._prefix_keys = sorted(starts)
         self._prefix_owners = [starts[key] for key in self._prefix_keys]
 
@@ -227,14 +223,21 @@ class PeopleIndex:
 
     @classmethod
     def build(cls, dramas: Iterable[Drama]) -> PeopleIndex:
+        members = [(drama, member) for drama in dramas for member in drama.cast]
+        names = [(m.actor, *m.actor_aliases, m.character, *m.character_aliases) for _, m in members]
+        # name_keys() of every name, folded in one pass: the whole name, then the given name alone
+        texts = [text for own in names for name in own for text in (name, " ".join(name.split()[1:]))]
+        folded = iter(fold_names(texts))
         roles: dict[str, list[Role]] = {}
         keys: list[tuple[str, str]] = []
-        for drama in dramas:
-            for member in drama.cast:
-                actor = fold_name(member.actor)
-                roles.setdefault(actor, []).append(Role(drama, member))
-                names = (member.actor, *member.actor_aliases, member.character, *member.character_aliases)
-                keys += [(key, actor) for name in names for key in name_keys(name)]
+        for (drama, member), own in zip(members, names, strict=True):
+            pairs = [(next(folded), next(folded)) for _ in own]
+            actor = pairs[0][0]
+            roles.setdefault(actor, []).append(Role(drama, member))
+            for whole, given in pairs:
+                keys.append((whole, actor))
+                if given and given != whole:
+                    keys.append((given, actor))
         people = {key: Person(key, found[0].member.actor, by_year(found)) for key, found in roles.items()}
         return cls(tuple(sorted(people)), people, _KeyIndex(whole=keys, prefixes=keys))
 

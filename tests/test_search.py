@@ -116,3 +116,12 @@ def test_a_given_name_many_people_share_offers_the_best_twenty_five() -> None:
     best = sorted(offered, key=lambda key: -offered[key])[:25]
     assert set(best) <= sharing and {offered[key] for key in best} == {EXACT}  # the given name, exactly
     assert sharing <= set(offered)
+
+
+def test_names_folded_together_fold_as_each_alone() -> None:
+    from bot.folding import fold_name, fold_names
+
+    names = ["Han Seon-Woo", "박형식", "Ｆｕｌｌ　Ｗｉｄｔｈ", "e\u0301tienne", "\u0301mark first", ""]
+    names += ["two\nlines", "_x_", "Choi Woo-shik"]
+    assert fold_names(names) == [fold_name(name.replace("\n", " ")) for name in names]
+    assert fold_names([]) == []
