@@ -37,8 +37,14 @@ def test_quick_benchmarks_run_and_print_every_figure() -> None:
         "/rate (TMDB)",
         "title autocomplete (TMDB)",
         "/drama (TMDB, cold look-up)",
+        "/drama (TMDB, cold look-up): the TMDB test server's part",
+        "/drama (TMDB, cold look-up): the bot's own",
     ):
         assert f"| {command} |" in out
+    assert "## Servers (each with its channels, 5 members, a follow and a plan)" in out
+    assert "| servers | start to ready | peak memory | per added server | burst ms | no-op ms | burst / no-op |" in out
+    for count in ("1", "10"):
+        assert any(line.startswith(f"| {count} | ") for line in out.splitlines()), count
     assert out.count("Requests TMDB got per new drama: 1.00 (at most 2).") == 2
     assert "| process start to ready (20 dramas, 50 pending reminders) | " in out
     assert "| peak resident memory (20 dramas, 1,000 votes) | " in out

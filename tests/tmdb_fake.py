@@ -233,6 +233,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     url: str
+    seconds: float = 0.0  # the server's own time on it: from the request read to the answer made
 
 
 @dataclass
@@ -327,7 +328,14 @@ class FakeTmdb:
     # -- the server --------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.requests.append(Request(request.path, dict(request.query), dict(request.headers), str(request.url)))
+        started = time.perf_counter()
+        record = Request(request.path, dict(request.query), dict(request.headers), str(request.url))
+        self.requests.append(record)
+        answer = await self._answer(request)
+        record.seconds = time.perf_counter() - started
+        return answer
+
+    async def _answer(self, request: web.Request) -> web.Response:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
