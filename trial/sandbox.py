@@ -364,7 +364,7 @@ class Sandbox:
         values: dict[str, str] = {}
         for part in filter(None, (p.strip() for p in text.split(";"))):
             name, equals, value = part.partition("=")
-            if not equals:
+            if not equals or not name.strip():
                 raise TryError(f"{part!r} needs FIELD=VALUE, e.g. fill Time zone=Asia/Seoul.")
             wanted = name.strip().casefold()
             field = next((f for f in fields if str(f.get("label", "")).casefold().startswith(wanted)), None)
