@@ -184,6 +184,7 @@ class DramaClub(commands.Bot):
         dramas = await asyncio.to_thread(load_catalog_dir, self.settings.catalog_dir)
         indexes = await asyncio.to_thread(Indexes.build, dramas)
         self.catalog = await ClubCatalog.load(self.storage, indexes)
+        self.spawn(self._index_people(indexes), name="people-index")
         log.info("Catalog loaded: %d dramas from %s", len(dramas), self.settings.catalog_dir)
         self.dramas = Dramas(self.catalog, self._tmdb())
         # Planning's Discord side belongs to the watch-party feature, whose modules import this one.
@@ -193,6 +194,11 @@ class DramaClub(commands.Bot):
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands(force=self.force_sync)
+
+    async def _index_people(self, indexes: Indexes) -> None:
+        """Build the people index after the bot is ready to answer: only /actor needs it."""
+        await self.wait_until_ready()
+        await asyncio.to_thread(lambda: indexes.people)
 
     def _tmdb(self) -> TmdbDramas | None:
         """TMDB look-ups, when ``TMDB_TOKEN`` is set."""

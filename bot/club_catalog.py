@@ -113,7 +113,7 @@ class ClubCatalog:
     def __init__(self, storage: Storage, shipped: Indexes, added: dict[int, list[Drama]]) -> None:
         self._storage = storage
         self._titles = shipped.titles
-        self._people = shipped.people
+        self._shipped = shipped
         self._twins = {d.tmdb_id: d.slug for d in shipped.titles.ordered if d.tmdb_id is not None}
         # each server's own dramas and their indexes
         self._shelves = {guild: Indexes.build(dramas) for guild, dramas in added.items() if dramas}
@@ -200,7 +200,7 @@ class ClubCatalog:
         return [d for d in (self.get(slug, guild_id) for slug, _ in ranked) if d is not None]
 
     def _people_found(self, query: str, guild_id: int | None, *, limit: int, prefix: bool = False) -> dict[str, float]:
-        scores = self._people.scores(query, limit=limit, prefix=prefix)
+        scores = self._shipped.people.scores(query, limit=limit, prefix=prefix)
         shelf = self._shelf(guild_id)
         if shelf is not None:
             for key, score in shelf.people.scores(query, limit=limit, prefix=prefix).items():
@@ -212,7 +212,7 @@ class ClubCatalog:
         shelf = self._shelf(guild_id)
         hidden = set(shelf.titles.dramas) if shelf else set()
         found: list[Person] = []
-        shipped = self._people.person(key)
+        shipped = self._shipped.people.person(key)
         if shipped is not None:
             roles = tuple(r for r in shipped.roles if r.drama.slug not in hidden)
             if roles:
@@ -241,7 +241,7 @@ class ClubCatalog:
 
     def suggest_people(self, query: str, guild_id: int | None, *, limit: int = 25) -> list[Person]:
         if not fold(query):
-            keys = list(self._people.ordered_keys[:limit])
+            keys = list(self._shipped.people.ordered_keys[:limit])
             shelf = self._shelf(guild_id)
             if shelf is not None:
                 keys = sorted({*keys, *shelf.people.ordered_keys})[:limit]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import sys
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -252,16 +253,31 @@ class PeopleIndex:
         return self._keys.ranked(fold_name(query), limit=limit, prefix=prefix)
 
 
-@dataclass(frozen=True, slots=True)
 class Indexes:
-    """A set of dramas' title and people indexes."""
+    """A set of dramas' title and people indexes.
 
-    titles: TitleIndex
-    people: PeopleIndex
+    Titles are indexed at once: nearly every command looks a drama up. The people index, which
+    only /actor uses, is built at its first use; the bot builds it on a worker thread once it is
+    ready to answer, so that a start does not wait for it. The lock makes it one build when that
+    thread and an early /actor ask at the same time (the second waits for the first).
+    """
+
+    def __init__(self, titles: TitleIndex, dramas: Sequence[Drama]) -> None:
+        self.titles = titles
+        self._dramas = dramas
+        self._people: PeopleIndex | None = None
+        self._building = threading.Lock()
 
     @classmethod
     def build(cls, dramas: Sequence[Drama]) -> Indexes:
-        return cls(TitleIndex.build(dramas), PeopleIndex.build(dramas))
+        return cls(TitleIndex.build(dramas), dramas)
+
+    @property
+    def people(self) -> PeopleIndex:
+        with self._building:
+            if self._people is None:
+                self._people = PeopleIndex.build(self._dramas)
+            return self._people
 
 
 def by_year(roles: Sequence[Role]) -> tuple[Role, ...]:

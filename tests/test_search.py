@@ -125,3 +125,14 @@ def test_names_folded_together_fold_as_each_alone() -> None:
     names += ["two\nlines", "_x_", "Choi Woo-shik"]
     assert fold_names(names) == [fold_name(name.replace("\n", " ")) for name in names]
     assert fold_names([]) == []
+
+
+def test_the_people_index_is_built_once_at_its_first_use() -> None:
+    from bot.search import Indexes
+
+    dramas = [parse_drama_text(drama_toml("Moon River", 2021), "moon.toml")]
+    indexes = Indexes.build(dramas)
+    assert list(indexes.titles.dramas) == ["moon-river-2021"]
+    first = indexes.people
+    assert first is indexes.people
+    assert first.person(fold_name("Kim Min-Jun")) is not None
