@@ -33,7 +33,7 @@ from pydantic import SecretStr
 from benchmarks import servers as servers_module
 from benchmarks.world import GUILD_ID, add_pending_reminders, add_tmdb_dramas, add_votes, catalog
 from bot.client import DramaClub, create_bot
-from bot.settings import DEFAULT_CATALOG_DIR, Settings
+from bot.settings import Settings
 from bot.storage import Storage
 from bot.tmdb import SessionTransport
 from tests import tmdb_fake
@@ -298,6 +298,32 @@ class Probe:
     peak_kib: int
 
 
+async def launch(module: str, *args: str) -> tuple[float, list[str]]:
+    """Run ``python -m module args`` in a fresh process: seconds from its start until it printed
+    ``READY``, and every other line it printed."""
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    ready = 0.0
+    lines: list[str] = []
+    async for raw in process.stdout:
+        line = raw.decode().strip()
+        if line == "READY":
+            ready = time.perf_counter() - started
+        else:
+            lines.append(line)
+    if await process.wait() != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed")
+    return ready, lines
+
+
 async def probe(kind: str, dramas: int, extra: int, workdir: Path, attempt: int) -> Probe:
     """Start the bot in a fresh process on a new database: seconds from process start to ready, and peak RSS.
 
@@ -308,24 +334,8 @@ async def probe(kind: str, dramas: int, extra: int, workdir: Path, attempt: int)
         add_pending_reminders(database, "soundtrack-1", extra)
     else:
         add_votes(database, slugs, extra)
-    started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "benchmarks.probe", kind, str(database), str(folder)),
-        stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    ready = 0.0
-    fields: dict[str, str] = {}
-    async for raw in process.stdout:
-        line = raw.decode().strip()
-        if line == "READY":
-            ready = time.perf_counter() - started
-        elif "=" in line:
-            key, value = line.split("=", 1)
-            fields[key] = value
-    if await process.wait() != 0:
-        raise RuntimeError(f"the {kind} probe failed")
+    ready, lines = await launch("benchmarks.probe", kind, str(database), str(folder))
+    fields = dict(line.split("=", 1) for line in lines if "=" in line)
     return Probe(ready, int(fields["maxrss_kib"]))
 
 
@@ -351,30 +361,13 @@ async def serving(servers: int, burst: int, workdir: Path) -> Servers:
     """The bot started in a fresh process serving ``servers`` servers (:mod:`benchmarks.servers`)."""
     folder = workdir / "catalog-servers"
     if not folder.exists():
-        folder.mkdir()
-        (folder / "soundtrack-1.toml").write_text((DEFAULT_CATALOG_DIR / "soundtrack-1.toml").read_text())
-        servers_module.write_airing_drama(folder)
+        await asyncio.to_thread(servers_module.write_catalog, folder)
     database = workdir / f"servers-{servers}.sqlite3"
     async with Storage.open(database):
         pass
     await asyncio.to_thread(servers_module.add_servers, database, servers)
-    started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "benchmarks.servers", str(servers), str(burst), str(database), str(folder)),
-        stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    ready = 0.0
-    found: dict[str, Any] = {}
-    async for raw in process.stdout:
-        line = raw.decode().strip()
-        if line == "READY":
-            ready = time.perf_counter() - started
-        elif line.startswith("{"):
-            found = json.loads(line)
-    if await process.wait() != 0:
-        raise RuntimeError(f"the probe of {servers} servers failed")
+    ready, lines = await launch("benchmarks.servers", str(servers), str(burst), str(database), str(folder))
+    found: dict[str, Any] = json.loads(next(line for line in lines if line.startswith("{")))
     return Servers(ready, int(found["peak_kib"]), found["commands"], found["noops"])
 
 

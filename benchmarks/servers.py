@@ -24,7 +24,7 @@ import simcord
 from bot.client import create_bot
 from bot.settings import Settings
 from bot.storage import Storage
-from tests.factories import drama_toml
+from tests.factories import drama_toml, with_soundtrack
 
 FIRST_GUILD = 1_200_000_000_000_000_000
 FIRST_EVENT = 1_300_000_000_000_000_000  # the plans' Discord events (ten ids a server)
@@ -36,9 +36,10 @@ def guild_id(index: int) -> int:
     return FIRST_GUILD + index
 
 
-def write_airing_drama(folder: Path) -> None:
+def write_catalog(folder: Path) -> None:
+    """The servers' catalog: the shipped Soundtrack #1 (their plans) and the airing drama (their follows)."""
     text = drama_toml("Bench Airing Drama", 2026, slug=AIRING, episodes=16, first_air=date(2026, 1, 5))
-    (folder / f"{AIRING}.toml").write_text(text)
+    with_soundtrack(folder, {AIRING: text})
 
 
 def add_servers(database: Path, servers: int) -> None:

@@ -9,10 +9,9 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.settings import DEFAULT_CATALOG_DIR
 from bot.tmdb_answers import title_keys
 from bot.tmdb_dramas import APPENDED
-from tests.factories import drama_toml
+from tests.factories import drama_toml, with_soundtrack
 from tests.tmdb_fake import FakeTmdb, invented
 
 GUILD_ID = 900_000_000_000_000_001
@@ -54,8 +53,7 @@ SYLLABLES = ("min", "ji", "seo", "hyun", "woo", "soo", "eun", "jun", "ha", "yeon
 
 def write_catalog(folder: Path, size: int, *, seed: int = 7) -> list[str]:
     """``size`` drama files (the shipped Soundtrack #1 first); returns their slugs."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "soundtrack-1.toml").write_text((DEFAULT_CATALOG_DIR / "soundtrack-1.toml").read_text())
+    with_soundtrack(folder)
     slugs = ["soundtrack-1"]
     rng = random.Random(seed)
     for index in range(1, size):

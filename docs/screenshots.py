@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import browser_missing, launch, message, slash, view_as, web_trial  # noqa: E402
-from tests.factories import drama_toml  # noqa: E402
+from tests.factories import drama_toml, with_soundtrack  # noqa: E402
 
 PICTURES = ("drama-card.png", "watch-party-plan.png", "poll.png", "poll-result.png")
 MAX_BYTES = 200_000
@@ -29,12 +29,8 @@ EXAMPLE = "An Example Drama"  # the invented second choice of the poll
 def picture_catalog(work: Path, folder: Path) -> Path:
     """The pictures' folder, and a catalog of Soundtrack #1 and the invented example."""
     folder.mkdir(parents=True, exist_ok=True)
-    catalog = work / "dramas"
-    catalog.mkdir()
-    (catalog / "soundtrack-1.toml").write_text((ROOT / "data" / "dramas" / "soundtrack-1.toml").read_text())
     plot = "Invented for this picture: the catalog needs a second drama for a poll."
-    (catalog / "example.toml").write_text(drama_toml(EXAMPLE, 2025, plot=plot))
-    return catalog
+    return with_soundtrack(work / "dramas", {"example": drama_toml(EXAMPLE, 2025, plot=plot)})
 
 
 async def make(folder: Path) -> list[Path]:

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
+
+from bot.settings import DEFAULT_CATALOG_DIR
+
+
+def with_soundtrack(folder: Path, others: Mapping[str, str] | None = None) -> Path:
+    """``folder`` made a catalog: the shipped Soundtrack #1, beside ``others`` (a file's name
+    without ``.toml``: its text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "soundtrack-1.toml").write_text((DEFAULT_CATALOG_DIR / "soundtrack-1.toml").read_text())
+    for name, text in (others or {}).items():
+        (folder / f"{name}.toml").write_text(text)
+    return folder
 
 
 def q(text: str) -> str:

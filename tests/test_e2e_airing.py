@@ -31,6 +31,13 @@ def announcements(club: Club, channel: object = None) -> list[discord.Message]:
     ]
 
 
+async def follow_and_plan(club: Club) -> None:
+    """The airing drama followed, and its parties planned from tomorrow at 20:00."""
+    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
+    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
+    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+
+
 async def pending(club: Club) -> list[tuple[int, datetime]]:
     rows = await club.bot.storage.fetchall(
         "SELECT episode, airs_at FROM announcements WHERE state = 'pending' ORDER BY airs_at"
@@ -180,9 +187,7 @@ async def test_without_create_public_threads_the_announcement_comes_alone_and_th
 
 
 async def test_a_newly_dated_episode_extends_the_follow_and_the_watch_party_plan(club: Club, tmdb: FakeTmdb) -> None:
-    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
-    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
-    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+    await follow_and_plan(club)
     assert len(await club.bot.storage.fetchall("SELECT * FROM watch_parties")) == 12
     last_dated = max(when for _, when in await pending(club))
     tmdb.date_episode(900003, 13, (last_dated + timedelta(days=6)).date())
@@ -285,9 +290,7 @@ def party_times(rows: list[object]) -> dict[int, tuple[str, int | None, bool]]:
 async def test_when_tmdb_moves_an_episode_the_follow_and_the_watch_party_follow_and_the_club_is_told(
     club: Club, tmdb: FakeTmdb
 ) -> None:
-    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
-    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
-    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+    await follow_and_plan(club)
     read = "SELECT number, starts_at, event_id, cancelled_at IS NOT NULL FROM watch_parties ORDER BY number"
     before = party_times(await club.bot.storage.fetchall(read))
     aired = dict(await pending(club))
@@ -322,9 +325,7 @@ async def test_when_tmdb_moves_an_episode_the_follow_and_the_watch_party_follow_
 async def test_a_drama_that_ends_early_cancels_its_unplayed_parties_and_its_finale_ends_the_follow(
     club: Club, tmdb: FakeTmdb
 ) -> None:
-    await club.admin.slash(club.channel, "follow add", title="Fixture Hearts on Air")
-    start = (club.env.now() + timedelta(days=1)).strftime("%Y-%m-%d 20:00")
-    await club.admin.slash(club.channel, "watchparty schedule", title="Fixture Hearts on Air", start=start)
+    await follow_and_plan(club)
     tmdb.end_at(900003, 10)  # episode 10 is the finale: 11 and 12 will not air
     await club.env.advance_time(86400 + 60)
     rows = await club.bot.storage.fetchall(

@@ -280,15 +280,11 @@ async def test_try_looks_titles_up_on_tmdb_when_a_token_is_set(capsys: pytest.Ca
 
 
 async def test_try_shows_a_poll_and_its_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.factories import drama_toml
-
-    (tmp_path / "soundtrack-1.toml").write_text((ROOT / "data" / "dramas" / "soundtrack-1.toml").read_text())
-    (tmp_path / "moon.toml").write_text(drama_toml("Moonlit Test Drama", 2021))
+    settings = two_dramas(tmp_path)
     script = tmp_path / "pick.txt"
     script.write_text(
         "/suggest title:Soundtrack #1\n/suggest title:Moonlit Test Drama\n/pick choices:2 hours:1\nwait 2h\n"
     )
-    settings = Settings(catalog_dir=tmp_path)
     status = await entry.try_bot(settings, try_args(file=script, member="hana", admin=True))
     out = capsys.readouterr().out
     assert status == 0
@@ -301,12 +297,11 @@ def two_dramas(tmp_path: Path, *, airing: bool = False) -> Settings:
     """A catalog of Soundtrack #1 and an invented drama, which airs from tomorrow if ``airing``."""
     from datetime import date, timedelta
 
-    from tests.factories import drama_toml
+    from tests.factories import drama_toml, with_soundtrack
 
-    (tmp_path / "soundtrack-1.toml").write_text((ROOT / "data" / "dramas" / "soundtrack-1.toml").read_text())
     first_air = date.today() + timedelta(days=1) if airing else None
-    (tmp_path / "moon.toml").write_text(drama_toml("Moonlit Test Drama", 2021, first_air=first_air))
-    return Settings(catalog_dir=tmp_path)
+    moon = drama_toml("Moonlit Test Drama", 2021, first_air=first_air)
+    return Settings(catalog_dir=with_soundtrack(tmp_path, {"moon": moon}))
 
 
 async def run_script(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, settings: Settings) -> str:

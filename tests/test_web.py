@@ -15,16 +15,13 @@ import aiohttp
 import pytest
 
 from tests.browser import browser_missing, launch, message, slash, view_as, web_trial
-from tests.factories import drama_toml
+from tests.factories import drama_toml, with_soundtrack
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def two_dramas(folder: Path) -> Path:
-    folder.mkdir()
-    (folder / "soundtrack-1.toml").write_text((ROOT / "data" / "dramas" / "soundtrack-1.toml").read_text())
-    (folder / "moon.toml").write_text(drama_toml("Moonlit Test Drama", 2021))
-    return folder
+    return with_soundtrack(folder, {"moon": drama_toml("Moonlit Test Drama", 2021)})
 
 
 async def test_a_member_and_an_admin_use_the_page_in_a_real_browser(tmp_path: Path) -> None:

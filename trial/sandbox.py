@@ -284,7 +284,7 @@ class Sandbox:
         component. A message the bot has changed since it was shown is looked at as it is now."""
         current = self.current_messages()
         for message in reversed(self.recent):
-            now = current.get(message.id, message) if isinstance(message, discord.Message) else message
+            now = as_it_is(message, current)
             for item in components_of(now):
                 if wanted(item):
                     return now, item
@@ -292,7 +292,7 @@ class Sandbox:
             if any(wanted(item) for item in components_of(message)):
                 buttons = ", ".join(
                     f"{item.get('label')}{' (greyed out)' if item.get('disabled') else ''}"
-                    for item in components_of(current.get(message.id, message))
+                    for item in components_of(as_it_is(message, current))
                     if item.get("label")
                 )
                 changed = f"; it has {buttons} now" if buttons else ""
@@ -319,7 +319,7 @@ class Sandbox:
             raise TryError("Say which answer: vote NUMBER, or vote and the start of the answer.")
         current = self.current_messages()
         for shown in reversed(self.recent):
-            message = current.get(shown.id, shown) if isinstance(shown, discord.Message) else shown
+            message = as_it_is(shown, current)
             poll = message.poll
             if poll is None:
                 continue
@@ -349,11 +349,12 @@ class Sandbox:
         self.form = result
         modal = result.modal
         self.say(f"Drama Club opens a form: {modal.get('title', '')}")
-        for control in form_fields(modal):
+        fields = form_fields(modal)
+        for control in fields:
             shown = control.get("value") or (f"(e.g. {control['placeholder']})" if control.get("placeholder") else "")
             required = "" if control.get("required", True) else " (optional)"
             self.say(f"  [field] {control.get('label', control['custom_id'])}{required}: {shown}")
-        first = form_fields(modal)[0] if form_fields(modal) else None
+        first = fields[0] if fields else None
         example = f" e.g. fill {str(first.get('label', '')).split(' (')[0]}=..." if first else ""
         self.say(f"  Fill it in with: fill FIELD=VALUE; FIELD=VALUE (a field left out keeps what it shows).{example}")
 
@@ -619,6 +620,12 @@ class Sandbox:
             if handle.id == channel_id:
                 return name
         return str(channel_id)
+
+
+def as_it_is(shown: Any, current: dict[int, discord.Message]) -> Any:
+    """A message shown earlier, as it is now: the bot edits what it posts. An answer only its
+    member sees is not in any channel's history, and stays as it was shown."""
+    return current.get(shown.id, shown) if isinstance(shown, discord.Message) else shown
 
 
 def components_of(message: Any) -> list[dict[str, Any]]:
