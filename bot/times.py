@@ -32,6 +32,8 @@ def instant(text: str) -> datetime:
 def parse_start(text: str) -> datetime:
     """``"2026-12-05 20:00"`` -> a naive wall-clock datetime, or a :class:`UserError`."""
     match = _START.match(text)
+    if match is None and not fold(text):  # nothing visible to quote back
+        raise UserError("Type the start as `YYYY-MM-DD HH:MM`, e.g. `2026-12-05 20:00`.")
     if match is None:
         raise UserError(
             f"I couldn't read the start “{text[:40]}”. Write it as `YYYY-MM-DD HH:MM`, e.g. `2026-12-05 20:00`."
@@ -88,6 +90,11 @@ def zone(name: str) -> ZoneInfo:
     if text.upper() in AMBIGUOUS:
         choices = ", ".join(f"`{z}`" for z in AMBIGUOUS[text.upper()])
         raise UserError(f"“{text}” means different zones in different places: which one? {choices}, or another.")
+    if not fold(text):  # nothing visible to quote back, or symbols alone
+        raise UserError(
+            "Type a time zone: an IANA name such as `Asia/Seoul` or `America/New_York`, a city such as "
+            "`Seoul`, or `KST` (the option autocompletes)."
+        )
     close = suggest_timezones(name, limit=3)
     hint = f" Did you mean {', '.join(f'`{z}`' for z in close)}?" if close else ""
     raise UserError(

@@ -94,6 +94,10 @@ def test_unreadable_starts_are_refused(text: str) -> None:
 
 def test_starts_are_read_with_a_space_or_a_t() -> None:
     assert parse_start("2026-12-05 20:00") == parse_start("2026-12-05T20:00") == datetime(2026, 12, 5, 20, 0)
+    with pytest.raises(UserError, match=r"^Type the start as `YYYY-MM-DD HH:MM`"):
+        parse_start("\u200b")
+    with pytest.raises(UserError, match="I couldn't read the start “tomorrow”"):
+        parse_start("tomorrow")
 
 
 def test_time_zones() -> None:
@@ -103,6 +107,9 @@ def test_time_zones() -> None:
         zone("Asia/Seo")
     with pytest.raises(UserError, match="not a time zone I know"):
         zone("Mars/Olympus")
+    for invisible in ("\u200b", "🎵", "  "):  # nothing to quote back: what to type instead
+        with pytest.raises(UserError, match=r"^Type a time zone: an IANA name such as `Asia/Seoul`"):
+            zone(invisible)
     assert suggest_timezones("new york")[0] == "America/New_York"
     assert len(suggest_timezones("a")) == 25
 

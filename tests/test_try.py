@@ -339,6 +339,7 @@ async def test_the_plan_form_is_filled_in_and_a_changed_button_is_answered_in_wo
         capsys,
         "/suggest title:Soundtrack #1\n/suggest title:Moonlit Test Drama\n/pick hours:1\nvote 1\nwait next\n"
         "fill Time zone=Asia/Seoul\nclick Plan watch parties\nfill Start=2027-01-09 20:00\n"
+        "fill First party=2027-01-09 20:00; first=2027-01-10 20:00\n"
         "fill First party=2027-01-09 20:00; Time zone=Europe/Paris\n"
         "click Plan watch parties\nclick Planned\n",
         two_dramas(tmp_path),
@@ -348,6 +349,7 @@ async def test_the_plan_form_is_filled_in_and_a_changed_button_is_answered_in_wo
     assert "  [field] First party (YYYY-MM-DD HH:MM): (e.g. 2027-01-09 20:00)" in out
     assert "  [field] Time zone: Asia/Seoul" in out
     assert "✗ The form has no field 'Start'; its fields are First party (YYYY-MM-DD HH:MM), Time zone." in out
+    assert "✗ First party (YYYY-MM-DD HH:MM) is given twice; give each field once." in out
     assert "🎬 4 watch parties for Soundtrack #1 (2022):" in out
     assert "the host planned 20:00 Europe/Paris" in out
     assert (
@@ -364,11 +366,12 @@ async def test_roles_and_channels_are_named_and_every_channels_posts_are_shown(
     out = await run_script(
         tmp_path,
         capsys,
-        "/follow add title:Moonlit Test Drama role:Nobody\n"
+        "wait 9999w\n/follow add title:Moonlit Test Drama role:Nobody\n"
         "/follow add title:Moonlit Test Drama channel:#announcements role:@drama fans time:21:00\n"
         "wait next\n",
         two_dramas(tmp_path, airing=True),
     )
+    assert "✗ Wait at most ten years at a time (wait 520w), and again after it if you like." in out
     assert "✗ There is no role 'Nobody' here; the server has @Club admin, @Drama fans." in out
     assert "Drama Club in #announcements:" in out
     assert "@Drama fans" in out
@@ -396,3 +399,17 @@ async def test_tmdbs_time_limit_holds_while_the_simulated_clock_stands_still(
     assert status == 1  # the look-up failed
     assert "TMDB is too slow to answer right now; try again in a minute." in out
     assert "Fixture Courtroom (2023)" not in out
+
+
+async def test_waiting_stops_at_the_end_of_the_simulated_calendar(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from trial import sandbox
+
+    monkeypatch.setattr(sandbox, "LAST_YEAR", date.today().year + 1)
+    status, out = await run_try(capsys, "wait 520w")
+    assert status == 1
+    assert f"✗ The simulated calendar stops at the year {date.today().year + 1}; the club will not get further." in out
+    assert "Traceback" not in out

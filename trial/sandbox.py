@@ -57,6 +57,8 @@ PSEUDO_COMMANDS = (
     ("wait next", "let time pass until the bot's next reminder, announcement or poll end"),
     ("exit", "leave (Ctrl+D works too)"),
 )
+LONGEST_WAIT = timedelta(weeks=520)  # one wait: ten years
+LAST_YEAR = 9000  # well before Python's dates end, at the year 9999
 NEXT_GRACE_MINUTES = 5  # after "wait next": minutes more for Discord to do its part (a poll's results)
 PREVIEW_LINES = 5  # of a text file the bot sends (a CSV or calendar export)
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
@@ -372,6 +374,8 @@ class Sandbox:
             if field is None:
                 names = ", ".join(str(f.get("label")) for f in fields)
                 raise TryError(f"The form has no field {name.strip()!r}; its fields are {names}.")
+            if field["custom_id"] in values:
+                raise TryError(f"{field.get('label')} is given twice; give each field once.")
             values[field["custom_id"]] = value.strip()
         for field in fields:
             values.setdefault(field["custom_id"], str(field.get("value") or ""))
@@ -461,7 +465,12 @@ class Sandbox:
         match = _DURATION.match(duration.strip().casefold())
         if match is None:
             raise TryError("Say how long: wait 30m, wait 2h, wait 7d (s, m, h, d or w), or wait next.")
-        await self.env.advance_time(float(match.group(1)) * _UNITS[match.group(2)])
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+        if seconds > LONGEST_WAIT.total_seconds():
+            raise TryError("Wait at most ten years at a time (wait 520w), and again after it if you like.")
+        if (self.env.now() + timedelta(seconds=seconds)).year > LAST_YEAR:
+            raise TryError(f"The simulated calendar stops at the year {LAST_YEAR}; the club will not get further.")
+        await self.env.advance_time(seconds)
         self.say(f"… {duration.strip()} later ({self.now_text()})")
         if not self.show_new_posts():
             self.say("(nothing new in any channel)")
