@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import getpass
 import logging
 import os
 import signal
@@ -40,15 +39,28 @@ EXIT_CONFIG = 2
 
 
 def try_logging() -> Path | None:
-    """The terminal is for the answers: what ``try``'s bot logs, tracebacks included, goes to a
-    file of the user's own. Returns the file, or None where none can be written."""
-    path = Path(tempfile.gettempdir()) / f"drama-club-try-{getpass.getuser()}.log"
+    """The terminal is for the answers: the errors ``try``'s bot logs, with their tracebacks, go to
+    a new file of this run's own, readable by its user alone (``mkstemp``), in the temporary
+    folder. Returns the file, or None where none can be written."""
     try:
-        handler: logging.Handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+        descriptor, name = tempfile.mkstemp(prefix="drama-club-try-", suffix=".log")
     except OSError:
-        handler = logging.NullHandler()
-    discord.utils.setup_logging(handler=handler, level=logging.WARNING, root=True)
-    return path if isinstance(handler, logging.FileHandler) else None
+        discord.utils.setup_logging(handler=logging.NullHandler(), level=logging.ERROR, root=True)
+        return None
+    os.close(descriptor)
+    handler = logging.FileHandler(name, encoding="utf-8")
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    discord.utils.setup_logging(handler=handler, formatter=formatter, level=logging.ERROR, root=True)
+    return Path(name)
+
+
+def drop_if_empty(log_file: Path | None) -> None:
+    """A run that logged nothing leaves no file behind."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler) and log_file is not None and handler.baseFilename == str(log_file):
+            handler.close()
+    if log_file is not None and log_file.exists() and log_file.stat().st_size == 0:
+        log_file.unlink()
 
 
 def fail(message: str) -> None:
@@ -261,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         except KeyboardInterrupt:  # Ctrl+C is how the page and the prompt are left; all was closed on the way
             print("\nStopped.")
             sys.exit(EXIT_OK)
+        finally:
+            drop_if_empty(args.log_file)
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
     sys.exit(asyncio.run(run_bot(settings, sync_only=args.command == "sync")))
 

@@ -318,3 +318,31 @@ def read_only_start(path: Path) -> None:
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"kdrama-bot: --database {path} is read-only")
+
+
+def test_tries_log_is_its_own_private_file_kept_only_when_an_error_was_logged() -> None:
+    import logging
+    import stat
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        quiet = entry.try_logging()
+        assert quiet is not None and stat.S_IMODE(quiet.stat().st_mode) == 0o600
+        logging.getLogger("discord.client").warning("PyNaCl is not installed")  # not an error: not kept
+        entry.drop_if_empty(quiet)
+        assert not quiet.exists()
+
+        failed = entry.try_logging()
+        assert failed is not None and failed != quiet
+        try:
+            raise RuntimeError("a bug")
+        except RuntimeError:
+            logging.getLogger("bot.client").exception("Command /drama failed (error id abc123)")
+        entry.drop_if_empty(failed)
+        kept = failed.read_text()
+        assert "Command /drama failed (error id abc123)" in kept and "RuntimeError: a bug" in kept
+        failed.unlink()
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
